@@ -1,0 +1,211 @@
+"""Measure shipped models the way the model card reports them.
+
+    python -m model.evaluate checkpoints/*-z*.pt --data-dir ../shared/data --k 5000 \
+        --json bench/results/evaluate.json --write-metadata
+
+Likelihoods are in nats per image on *binarised* MNIST test digits: one fixed Bernoulli
+draw of the grey test images with seed 0 (the literature's convention).
+"""
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from model.checkpoint import load_model, save_checkpoint
+from model.data import binarize, load_mnist
+from model.judge import score
+from model.latent import fit_gaussian, gaussian_samples, prior_samples
+from model.networks import bernoulli_nll, gaussian_kl, gaussian_log_prob
+
+ACTIVE_UNIT_THRESHOLD = 0.01
+JUDGE_SAMPLES = 10_000
+
+
+@torch.inference_mode()
+def iw_nll(vae, x, k, samples_per_chunk=1000, images_per_chunk=10, seed=0):
+    """Importance-weighted bound on -log p(x) with k posterior samples, per image [N].
+
+    log p(x) >= log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x),  z_i ~ q(z|x)  (Burda et al. 2016).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    out = []
+    for xb in x.split(images_per_chunk):
+        mu, logvar = vae.posterior(xb)
+        std = torch.exp(0.5 * logvar)
+        chunks = []
+        for start in range(0, k, samples_per_chunk):
+            s = min(samples_per_chunk, k - start)
+            eps = torch.randn(s, *mu.shape, generator=generator)
+            z = mu + std * eps  # [s, B, d]
+            logits = vae.decode_logits(z.reshape(-1, mu.shape[1]))
+            log_px = -bernoulli_nll(logits, xb.repeat(s, 1, 1, 1)).reshape(s, -1)
+            log_pz = gaussian_log_prob(z, torch.zeros_like(z), torch.zeros_like(z))
+            log_qz = gaussian_log_prob(z, mu, logvar)
+            chunks.append(torch.logsumexp(log_px + log_pz - log_qz, dim=0))
+        log_w = torch.logsumexp(torch.stack(chunks), dim=0) - math.log(k)
+        out.append(-log_w)
+    return torch.cat(out)
+
+
+@torch.inference_mode()
+def elbo_parts(vae, x, seed=0):
+    """(reconstruction nats, KL nats) per image, one reparameterised sample each."""
+    generator = torch.Generator().manual_seed(seed)
+    recon, kl = [], []
+    for xb in x.split(1000):
+        mu, logvar = vae.posterior(xb)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=generator)
+        recon.append(bernoulli_nll(vae.decode_logits(z), xb))
+        kl.append(gaussian_kl(mu, logvar))
+    return torch.cat(recon), torch.cat(kl)
+
+
+@torch.inference_mode()
+def codes_of(net, images, batch_size=5000):
+    return torch.cat([net.encode(x) for x in images.split(batch_size)])
+
+
+@torch.inference_mode()
+def knn_accuracy(train_codes, train_labels, test_codes, test_labels, k=5, batch_size=1000):
+    """k-nearest-neighbour digit accuracy of test codes against the training codes."""
+    correct = 0
+    for start in range(0, len(test_codes), batch_size):
+        q = test_codes[start:start + batch_size]
+        nearest = torch.cdist(q, train_codes).topk(k, largest=False).indices
+        votes = train_labels[nearest]
+        pred = torch.mode(votes, dim=1).values
+        correct += (pred == test_labels[start:start + batch_size]).sum().item()
+    return correct / len(test_codes)
+
+
+@torch.inference_mode()
+def decode_batched(net, z, batch_size=5000):
+    return torch.cat([net.decode(zb) for zb in z.split(batch_size)])
+
+
+def sample_scores(judge, images):
+    v = score(judge, images)
+    return {"clear_share": v.confident_share, "inception_score": v.inception_score,
+            "frechet": v.frechet, "histogram": v.histogram}
+
+
+def evaluate_model(net, judge, train, test, test_binary, k, log=print):
+    """All card metrics of one AE or VAE as a flat dict of plain values."""
+    (train_x, train_y), (test_x, test_y) = train, test
+    started = time.time()
+    m = {"kind": net.kind, "latent_dim": net.latent_dim}
+    train_codes, test_codes = codes_of(net, train_x), codes_of(net, test_x)
+    if net.kind == "vae":
+        recon, kl = elbo_parts(net, test_binary)
+        m["recon_nats"] = recon.mean().item()
+        m["kl_nats"] = kl.sum(1).mean().item()
+        m["neg_elbo_nats"] = m["recon_nats"] + m["kl_nats"]
+        m["kl_per_dim"] = kl.mean(0).tolist()
+        mu = codes_of(net, test_binary)
+        m["active_units"] = int((mu.var(0) > ACTIVE_UNIT_THRESHOLD).sum().item())
+        log(f"  {net.source}: IW bound with k={k} on {len(test_binary)} images ...")
+        m["iw_nll_nats"] = iw_nll(net, test_binary, k).mean().item()
+        m["iw_k"] = k
+    else:
+        with torch.inference_mode():
+            m["recon_nats"] = torch.cat(
+                [bernoulli_nll(net.decode_logits(net.encode(xb)), xb) for xb in test_binary.split(1000)]
+            ).mean().item()
+    m["knn5_accuracy"] = knn_accuracy(train_codes, train_y, test_codes, test_y)
+    eps = prior_samples(JUDGE_SAMPLES, net.latent_dim, seed=0)
+    m["prior_samples"] = sample_scores(judge, decode_batched(net, eps))
+    mean, cov = fit_gaussian(train_codes.numpy())
+    m["train_codes"] = {"mean": mean.tolist(), "cov": cov.tolist()}
+    if net.kind == "ae":
+        m["fitted_gaussian_samples"] = sample_scores(judge, decode_batched(net, gaussian_samples(eps, mean, cov)))
+    m["seconds"] = round(time.time() - started, 1)
+    return m
+
+
+def reference_rows(judge, test_x):
+    """Ceiling and floor for the judge's numbers: real test digits and uniform noise."""
+    noise = torch.rand(JUDGE_SAMPLES, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    return {"real_test_digits": sample_scores(judge, test_x), "uniform_noise": sample_scores(judge, noise)}
+
+
+def fmt(x, spec=".2f"):
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
+
+
+def print_table(results, references, out=sys.stdout):
+    print("Likelihoods: nats per image on binarised MNIST test digits (one fixed Bernoulli draw, seed 0).", file=out)
+    print(f"{'model':<14}{'-ELBO':>8}{'recon':>8}{'KL':>7}{'IW NLL':>9}{'active':>8}{'5-NN acc':>10}", file=out)
+    for name, m in results.items():
+        active = f"{m['active_units']}/{m['latent_dim']}" if "active_units" in m else "—"
+        print(f"{name:<14}{fmt(m.get('neg_elbo_nats')):>8}{fmt(m['recon_nats']):>8}{fmt(m.get('kl_nats')):>7}"
+              f"{fmt(m.get('iw_nll_nats')):>9}{active:>8}{m['knn5_accuracy'] * 100:>9.2f}%", file=out)
+    print(f"\nJudge on {JUDGE_SAMPLES} images (clear = top-class p >= 0.9; IS ceiling 10; Fréchet: lower is better)",
+          file=out)
+    print(f"{'images':<34}{'clear':>8}{'IS':>7}{'Fréchet':>10}", file=out)
+    rows = {}
+    for name, m in results.items():
+        rows[f"{name} z ~ N(0, I)"] = m["prior_samples"]
+        if "fitted_gaussian_samples" in m:
+            rows[f"{name} z ~ fitted Gaussian"] = m["fitted_gaussian_samples"]
+    rows["real test digits (ceiling)"] = references["real_test_digits"]
+    rows["uniform noise (floor)"] = references["uniform_noise"]
+    for name, s in rows.items():
+        print(f"{name:<34}{s['clear_share'] * 100:>7.1f}%{s['inception_score']:>7.2f}{s['frechet']:>10.2f}", file=out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Evaluate AE/VAE checkpoints for the model card.")
+    parser.add_argument("checkpoints", nargs="+")
+    parser.add_argument("--data-dir", default=None, help="folder holding MNIST/raw (omit to download)")
+    parser.add_argument("--judge", default="checkpoints/judge.pt")
+    parser.add_argument("--k", type=int, default=5000, help="importance samples for the NLL bound")
+    parser.add_argument("--limit", type=int, default=0, help="evaluate on the first N test digits only")
+    parser.add_argument("--json", default=None, help="write all numbers here")
+    parser.add_argument("--write-metadata", action="store_true",
+                        help="store the numbers in each checkpoint's metadata (weights unchanged)")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+
+    judge = load_model(args.judge, kind="judge")
+    train_x, train_y, _ = load_mnist(args.data_dir, train=True)
+    test_x, test_y, _ = load_mnist(args.data_dir, train=False)
+    if args.limit:
+        test_x, test_y = test_x[: args.limit], test_y[: args.limit]
+    test_binary = binarize(test_x, seed=0)
+
+    results = {}
+    for path in args.checkpoints:
+        net = load_model(path, kind=("ae", "vae"))
+        results[Path(path).stem] = evaluate_model(net, judge, (train_x, train_y), (test_x, test_y), test_binary,
+                                                  args.k)
+        if args.write_metadata:
+            net.metadata["metrics"] = {
+                **{k: v for k, v in results[Path(path).stem].items() if k != "train_codes"},
+                "test_images": len(test_x),
+                "evaluated": time.strftime("%Y-%m-%d"),
+            }
+            net.metadata["train_codes"] = results[Path(path).stem]["train_codes"]
+            save_checkpoint(net, path)
+    references = reference_rows(judge, test_x)
+    print_table(results, references)
+    if args.json:
+        report = {
+            "convention": "nats per image on binarised MNIST test digits (fixed Bernoulli draw, seed 0)",
+            "k": args.k, "test_images": len(test_x), "judge_samples": JUDGE_SAMPLES,
+            "models": {n: {k: v for k, v in m.items() if k != "train_codes"} for n, m in results.items()},
+            "references": references,
+        }
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2))
+        print(f"\nwrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Lesson tab: a guided path through the article's argument, one live step at a time."""
+
+import streamlit as st
+import torch
+
+from ui.compare import draws, sample_panel
+from ui.panels import show_digit, show_image, show_tiles
+from ui.resources import cached_manifold_png
+from ui.state import LESSON_STEPS
+
+STEPS = (
+    ("An auto-encoder compresses and reconstructs",
+     "An encoder squeezes a 784-pixel digit into a handful of numbers — its *code* — and a decoder turns "
+     "the code back into pixels. Trained only to reconstruct, an auto-encoder (AE) gets very good at it. "
+     "Below: one test digit, its code, and both models' reconstructions."),
+    ("…but its latent space has holes",
+     "Nothing told the AE *where* to put its codes. They end up in scattered clumps, and the space between "
+     "them was never trained. Pick random points, as if generating, and most land in those holes: "
+     "the decoder returns smudges. Count how many the judge accepts."),
+    ("A VAE's encoder outputs a distribution",
+     "A variational auto-encoder (VAE) maps a digit to a small cloud — a mean and a spread — not a point, "
+     "and decodes a random sample from it. A second loss term, the KL divergence, pulls every cloud toward "
+     "one shared region: the prior N(0, I). Below: eight samples from one digit's cloud all decode to that digit."),
+    ("Sample and perturb inside the prior",
+     "Because the codes now fill the prior's region, any point drawn from N(0, I) lands somewhere the "
+     "decoder knows. Random draws become new, plausible digits — the same draws that failed for the AE."),
+    ("Every digit has its own pool in one continuous space",
+     "On the map, each digit occupies its own pool and neighbouring pools blend into each other. Walking "
+     "across the space morphs one digit smoothly into another: that continuity is what makes a VAE generative."),
+)
+assert len(STEPS) == LESSON_STEPS
+
+LESSON_DIGIT = 0  # a clear "7" among the test digits
+
+
+def on_step(delta):
+    st.session_state["step"] = min(LESSON_STEPS, max(1, st.session_state["step"] + delta))
+
+
+def step_compress(lab):
+    index = LESSON_DIGIT
+    with torch.inference_mode():
+        code = lab.ae.encode(lab.images[index : index + 1])[0]
+    cols = st.columns(3)
+    with cols[0]:
+        show_digit(lab.images[index], "the digit: 784 numbers", "lesson original", scale=6)
+    with cols[1]:
+        shown = ", ".join(f"{v:.1f}" for v in code[:16].tolist())
+        st.markdown(f"**AE code: {lab.latent_dim} numbers**  \n`[{shown}]`")
+    with cols[2]:
+        show_digit(lab.reconstruct("ae", index), "AE reconstruction: 784 numbers again", "lesson ae recon", scale=6)
+
+
+def step_holes(lab):
+    z = draws(lab, 36, st.session_state["seed"], "prior")
+    sample_panel(lab, "ae", z["ae"], 9)
+
+
+def step_distribution(lab):
+    index = LESSON_DIGIT
+    with torch.inference_mode():
+        mu, logvar = lab.vae.posterior(lab.images[index : index + 1])
+        eps = torch.randn(8, lab.latent_dim, generator=torch.Generator().manual_seed(st.session_state["seed"]))
+        samples = lab.vae.decode(mu + torch.exp(0.5 * logvar) * eps)
+    sigma = torch.exp(0.5 * logvar)[0]
+    st.markdown(f"Mean spread σ of this digit's cloud: **{sigma.mean():.2f}** per dimension "
+                f"(the prior's is 1).")
+    show_tiles(samples, 8, "8 samples from q(z | x) for one test digit, decoded", "posterior samples", scale=4)
+
+
+def step_sample(lab):
+    z = draws(lab, 36, st.session_state["seed"], "prior")
+    left, right = st.columns(2, gap="large")
+    with left:
+        sample_panel(lab, "ae", z["ae"], 6)
+    with right:
+        sample_panel(lab, "vae", z["vae"], 6)
+
+
+def step_pools(lab):
+    show_image(cached_manifold_png(lab.latent_dim, "vae", 16),
+               "The VAE decoder over the map: pools of digits that blend into each other.", "lesson manifold")
+
+
+WIDGETS = (step_compress, step_holes, step_distribution, step_sample, step_pools)
+
+
+@st.fragment
+def lesson_panel(lab):
+    step = st.session_state["step"]
+    title, text = STEPS[step - 1]
+    st.progress(step / LESSON_STEPS, text=f"Step {step} of {LESSON_STEPS}")
+    st.markdown(f"### {step}. {title}")
+    with st.container(key="lesson_text"):
+        st.markdown(text)
+    WIDGETS[step - 1](lab)
+    prev, _, nxt = st.columns([1, 3, 1])
+    prev.button("← Previous", on_click=on_step, args=(-1,), disabled=step == 1, width="stretch")
+    nxt.button("Next →", on_click=on_step, args=(1,), disabled=step == LESSON_STEPS, width="stretch", type="primary")

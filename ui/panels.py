@@ -1,0 +1,45 @@
+"""Small panels shared by the tabs: an image with a caption, the judge's verdict, samples."""
+
+import html
+
+import streamlit as st
+
+from ui.images import img_tag, png, tile
+
+DIGIT_SCALE = 10  # 28 px -> 280 px, nearest neighbour
+
+
+def show_image(png_bytes, caption, alt, width=None):
+    """One image embedded in the page, with a caption under it."""
+    st.markdown(
+        f'<figure class="lab-figure">{img_tag(png_bytes, alt, width)}'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>",
+        unsafe_allow_html=True,
+    )
+
+
+def show_digit(image, caption, alt, scale=DIGIT_SCALE):
+    show_image(png(tile(image, 1), scale), caption, alt)
+
+
+def show_tiles(images, columns, caption, alt, scale=3):
+    show_image(png(tile(images, columns), scale), caption, alt)
+
+
+def verdict_markdown(verdict):
+    """The judge's verdict in plain words and numbers."""
+    clear = round(verdict.confident_share * verdict.n)
+    seen = [d for d, c in enumerate(verdict.histogram) if c]
+    missing = [d for d, c in enumerate(verdict.histogram) if not c]
+    counts = " ".join(f"**{d}**×{c}" for d, c in enumerate(verdict.histogram) if c)
+    lines = [
+        f"**{clear} of {verdict.n}** look like a clear digit (judge ≥ 90 % sure).",
+        f"Digits the judge sees: {counts or 'none'}"
+        + (f" — never: {', '.join(map(str, missing))}" if missing and len(seen) > 0 else ""),
+        f"Fréchet distance to real digits: **{verdict.frechet:.1f}** (lower is more digit-like).",
+    ]
+    return "  \n".join(lines)
+
+
+def show_verdict(verdict):
+    st.markdown(verdict_markdown(verdict))

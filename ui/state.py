@@ -1,0 +1,165 @@
+"""What a shared link carries, and how a map click becomes a latent point.
+
+Pure functions (no Streamlit): everything that arrives from the browser or the URL is
+validated here, and anything odd falls back to the default with a note for the page.
+"""
+
+import math
+from dataclasses import dataclass, field, replace
+
+TABS = ("explore", "compare", "interpolate", "lesson")
+LATENT_SIZES = (2, 16)
+Z_LIMIT = 3.0  # the sliders' range: the bulk of the prior N(0, 1)
+MAX_SEED = 2**31 - 1
+N_TEST = 10_000
+LESSON_STEPS = 5
+SAMPLE_COUNTS = (16, 36, 64, 100)
+AE_SAMPLING = ("prior", "fitted")
+MAX_PARAM_CHARS = 2000  # longer values are refused before any parsing
+
+
+@dataclass(frozen=True)
+class LinkState:
+    tab: str = "explore"
+    dim: int = 2
+    z: tuple | None = None  # None: the origin
+    seed: int = 0
+    n: int = 36
+    ae_sampling: str = "prior"
+    a: int = 0  # interpolation endpoints: test-digit indices
+    b: int = 1
+    step: int = 1  # lesson step, 1-based
+    notes: tuple = field(default=(), compare=False)
+
+
+def _first(value):
+    """Query values may arrive as a list (repeated key) or a string."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _int_in(text, lo, hi):
+    text = text.strip()
+    if not text or len(text) > 12 or not text.lstrip("+-").isdigit() or not text.isascii():
+        return None
+    value = int(text)
+    return value if lo <= value <= hi else None
+
+
+def parse_float(text):
+    """A finite float from text, or None (NaN, inf, overflow and junk are refused)."""
+    try:
+        value = float(text.strip())
+    except (ValueError, AttributeError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_z(text, dim):
+    """'0.5,-1.2,...' with exactly dim finite entries within ±Z_LIMIT, or None."""
+    parts = text.split(",")
+    if len(parts) != dim:
+        return None
+    values = [parse_float(p) for p in parts]
+    if any(v is None or abs(v) > Z_LIMIT for v in values):
+        return None
+    return tuple(values)
+
+
+def parse_link(params):
+    """LinkState from a mapping of query parameters; unknown keys are ignored."""
+    state, notes = LinkState(), []
+    get = {k: _first(v) for k, v in dict(params).items() if isinstance(k, str)}
+
+    def refuse(key, why):
+        shown = get[key][:24] + ("…" if len(get[key]) > 24 else "")
+        notes.append(f"Ignored `{key}={shown}` from the link ({why}); using the default.")
+
+    for key in list(get):
+        if len(get[key]) > MAX_PARAM_CHARS:
+            notes.append(f"Ignored `{key}` from the link (too long); using the default.")
+            del get[key]
+
+    if "tab" in get:
+        if get["tab"] in TABS:
+            state = replace(state, tab=get["tab"])
+        else:
+            refuse("tab", f"expected one of {', '.join(TABS)}")
+    if "dim" in get:
+        dim = _int_in(get["dim"], 0, 10**6)
+        if dim in LATENT_SIZES:
+            state = replace(state, dim=dim)
+        else:
+            refuse("dim", "expected 2 or 16")
+    if "z" in get:
+        z = parse_z(get["z"], state.dim)
+        if z is None:
+            refuse("z", f"expected {state.dim} comma-separated numbers between -{Z_LIMIT:g} and {Z_LIMIT:g}")
+        state = replace(state, z=z)
+    for key, lo, hi in (("seed", 0, MAX_SEED), ("a", 0, N_TEST - 1), ("b", 0, N_TEST - 1),
+                        ("step", 1, LESSON_STEPS)):
+        if key in get:
+            value = _int_in(get[key], lo, hi)
+            if value is None:
+                refuse(key, f"expected a whole number from {lo} to {hi}")
+            else:
+                state = replace(state, **{key: value})
+    if "n" in get:
+        n = _int_in(get["n"], 0, 10**6)
+        if n in SAMPLE_COUNTS:
+            state = replace(state, n=n)
+        else:
+            refuse("n", f"expected one of {', '.join(map(str, SAMPLE_COUNTS))}")
+    if "ae" in get:
+        if get["ae"] in AE_SAMPLING:
+            state = replace(state, ae_sampling=get["ae"])
+        else:
+            refuse("ae", "expected prior or fitted")
+    return replace(state, notes=tuple(notes))
+
+
+def link_params(state):
+    """The query parameters that reproduce state (defaults left out to keep links short)."""
+    default = LinkState()
+    params = {"tab": state.tab, "dim": str(state.dim)}
+    if state.z is not None and any(abs(v) > 1e-9 for v in state.z):
+        params["z"] = ",".join(f"{v:.3f}".rstrip("0").rstrip(".") if v else "0" for v in state.z)
+    for key in ("seed", "n", "a", "b", "step"):
+        if getattr(state, key) != getattr(default, key):
+            params[key] = str(getattr(state, key))
+    if state.ae_sampling != default.ae_sampling:
+        params["ae"] = state.ae_sampling
+    return params
+
+
+def clamp_z(values, limit=Z_LIMIT):
+    """Finite floats within ±limit (NaN -> 0); keeps a slider from receiving what it can't show."""
+    out = []
+    for v in values:
+        v = float(v) if isinstance(v, (int, float)) else 0.0
+        out.append(0.0 if not math.isfinite(v) else max(-limit, min(limit, v)))
+    return out
+
+
+def selected_point(selection):
+    """The (x, y) of the last clicked point in a Plotly selection state, or None.
+
+    Accepts what st.plotly_chart puts in session state ({"selection": {"points": [...]}})
+    and tolerates anything else (missing keys, junk values, non-finite numbers).
+    """
+    try:
+        points = selection["selection"]["points"]
+    except (KeyError, TypeError, IndexError):
+        return None
+    if not isinstance(points, (list, tuple)) or not points:
+        return None
+    point = points[-1]
+    if not isinstance(point, dict):
+        return None
+    x, y = point.get("x"), point.get("y")
+    if isinstance(x, bool) or isinstance(y, bool) or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return float(x), float(y)
