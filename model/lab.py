@@ -5,6 +5,7 @@ Pure PyTorch/numpy; the app wraps `load_lab` in st.cache_resource so a server lo
 size once. Nothing here is mutated after loading, so concurrent sessions can share it.
 """
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from model.evaluate import codes_of
 from model.judge import Verdict, score
 from model.latent import Projection, dims_by_usage, fit_gaussian, fit_projection, kl_per_dim
 
-import os
+SHIPPED_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 
-# LATENT_LAB_CHECKPOINTS points the app at another folder (tests use tiny models there).
-CHECKPOINTS = Path(os.environ.get("LATENT_LAB_CHECKPOINTS", Path(__file__).resolve().parent.parent / "checkpoints"))
+
+def checkpoint_dir():
+    """The shipped folder, or LATENT_LAB_CHECKPOINTS (another set of models; tests use broken ones)."""
+    return Path(os.environ.get("LATENT_LAB_CHECKPOINTS") or SHIPPED_CHECKPOINTS)
 LATENT_SIZES = (2, 16)
 
 
@@ -80,16 +83,16 @@ def _space(net, images):
     return Space(codes, projection, projection.forward(codes), gaussian)
 
 
-def load_lab(latent_dim, checkpoint_dir=None):
+def load_lab(latent_dim, folder=None):
     """Load the pair of models of one latent size; raises CheckpointError naming a bad file."""
-    checkpoint_dir = Path(checkpoint_dir or CHECKPOINTS)
-    vae = load_model(checkpoint_dir / f"vae-z{latent_dim}.pt", kind="vae")
-    ae = load_model(checkpoint_dir / f"ae-z{latent_dim}.pt", kind="ae")
-    judge = load_model(checkpoint_dir / "judge.pt", kind="judge")
+    folder = Path(folder or checkpoint_dir())
+    vae = load_model(folder / f"vae-z{latent_dim}.pt", kind="vae")
+    ae = load_model(folder / f"ae-z{latent_dim}.pt", kind="ae")
+    judge = load_model(folder / "judge.pt", kind="judge")
     for net in (vae, ae):
         if net.latent_dim != latent_dim:
             raise CheckpointError(net.source, f"latent_dim is {net.latent_dim}, but the file name promises {latent_dim}")
-    images, labels = load_test_digits(checkpoint_dir / "mnist-test.npz")
+    images, labels = load_test_digits(folder / "mnist-test.npz")
     with torch.inference_mode():
         kl = kl_per_dim(vae, images)
     return Lab(

@@ -7,6 +7,7 @@ import streamlit as st
 from model.latent import gaussian_samples, prior_samples
 from ui.charts import codes_figure
 from ui.panels import show_tiles, show_verdict
+from ui.session import sync_link
 from ui.state import AE_SAMPLING, MAX_SEED, SAMPLE_COUNTS
 
 AE_SAMPLING_LABELS = {
@@ -67,3 +68,4 @@ def compare_panel(lab):
     st.caption(f"Test-digit codes on {view}, with the prior's 1σ and 2σ circles and this draw (red ×). "
                "The VAE's codes fill the circles; the AE's codes sit wherever training put them, "
                "so most of the prior's region is empty space for its decoder.")
+    sync_link()

@@ -12,28 +12,12 @@ import streamlit as st
 
 from ui.charts import latent_map
 from ui.panels import show_digit, show_image
-from ui.resources import cached_manifold_png
-from ui.state import Z_LIMIT, clamp_z, selected_point
-
-SLIDER_STEP = 0.01
-
-
-def slider_key(dim, i):
-    return f"z{dim}_{i}"
-
+from ui.resources import manifold_png
+from ui.session import SLIDER_STEP, current_z, set_z, slider_key, sync_link
+from ui.state import Z_LIMIT, selected_point
 
 def map_key(dim):
     return f"map{dim}"
-
-
-def current_z(dim):
-    return np.array([st.session_state.get(slider_key(dim, i), 0.0) for i in range(dim)], dtype=np.float64)
-
-
-def set_z(dim, values):
-    """Move every slider of this size (values are clamped to the sliders' range)."""
-    for i, v in enumerate(clamp_z(values)):
-        st.session_state[slider_key(dim, i)] = round(v / SLIDER_STEP) * SLIDER_STEP
 
 
 def on_random_z(dim):
@@ -52,23 +36,39 @@ def on_jump(lab):
     st.session_state[f"jump{lab.latent_dim}"] = index
 
 
-def on_map_click(lab):
-    """Selection callback: the clicked plane point -> z on the map's plane -> sliders."""
+def apply_map_click(lab, point):
+    """A clicked plane point -> z on the map's plane -> sliders."""
     dim = lab.latent_dim
-    point = selected_point(st.session_state.get(map_key(dim)))
-    if point is None:
-        return
     set_z(dim, lab.spaces["vae"].projection.inverse(np.array(point)))
     st.session_state[f"jump{dim}"] = None
+    st.session_state[f"map_applied{dim}"] = point
     clicks = st.session_state.get(f"clicks{dim}", [])
     st.session_state[f"clicks{dim}"] = (clicks + [list(point)])[-2:]
+
+
+def on_map_click(lab):
+    """Selection callback: runs before the script, so every click reaches the sliders even when
+    the figure (the current-z marker) changes and Streamlit recreates the chart."""
+    point = selected_point(st.session_state.get(map_key(lab.latent_dim)))
+    if point is not None:
+        apply_map_click(lab, point)
+
+
+def pending_map_click(lab):
+    """A selection present in session state but not applied yet (set by a script, a test or a
+    restored session rather than by the callback)."""
+    dim = lab.latent_dim
+    point = selected_point(st.session_state.get(map_key(dim)))
+    if point is not None and point != st.session_state.get(f"map_applied{dim}"):
+        apply_map_click(lab, point)
 
 
 def sliders(lab):
     dim = lab.latent_dim
     columns = st.columns(2) if dim > 4 else [st.container()]
+    per_column = -(-dim // len(columns))  # read down the left column, then the right
     for rank, i in enumerate(lab.slider_order):
-        with columns[rank % len(columns)]:
+        with columns[rank // per_column]:
             st.slider(
                 f"z{i + 1}  ·  KL {lab.kl_per_dim[i]:.2f}", -Z_LIMIT, Z_LIMIT, step=SLIDER_STEP,
                 key=slider_key(dim, i), format="%.2f",
@@ -107,7 +107,7 @@ def latent_map_panel(lab, z):
 def manifold_panel(lab):
     n = 20
     st.markdown(f"**Manifold grid** · the decoder over a {n}×{n} grid of the map")
-    show_image(cached_manifold_png(lab.latent_dim, "vae", n), "Equal-probability spacing under the prior "
+    show_image(manifold_png(lab, "vae", n), "Equal-probability spacing under the prior "
                "(inverse normal CDF): every cell holds the same prior mass.", "manifold grid")
 
 
@@ -121,6 +121,7 @@ def ensure_z(dim):
 def explore_panel(lab):
     dim = lab.latent_dim
     ensure_z(dim)
+    pending_map_click(lab)
     left, right = st.columns([3, 2], gap="large")
     with right:
         z = current_z(dim)
@@ -140,3 +141,4 @@ def explore_panel(lab):
         latent_map_panel(lab, z)
     with grid_col:
         manifold_panel(lab)
+    sync_link()

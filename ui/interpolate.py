@@ -8,6 +8,7 @@ import torch
 
 from model.latent import lerp, slerp
 from ui.panels import show_tiles
+from ui.session import sync_link
 from ui.state import N_TEST
 
 PATHS = {"linear": "Linear", "spherical": "Spherical (VAE only)"}
@@ -58,3 +59,4 @@ def interpolate_panel(lab):
                    f"{kind} interpolation", scale=3)
     if st.session_state["path"] == "spherical":
         st.caption("The AE row stays linear: it has no prior whose typical radius a spherical path would keep.")
+    sync_link()

@@ -5,7 +5,8 @@ import torch
 
 from ui.compare import draws, sample_panel
 from ui.panels import show_digit, show_image, show_tiles
-from ui.resources import cached_manifold_png
+from ui.resources import manifold_png
+from ui.session import sync_link
 from ui.state import LESSON_STEPS
 
 STEPS = (
@@ -78,7 +79,7 @@ def step_sample(lab):
 
 
 def step_pools(lab):
-    show_image(cached_manifold_png(lab.latent_dim, "vae", 16),
+    show_image(manifold_png(lab, "vae", 16),
                "The VAE decoder over the map: pools of digits that blend into each other.", "lesson manifold")
 
 
@@ -97,3 +98,4 @@ def lesson_panel(lab):
     prev, _, nxt = st.columns([1, 3, 1])
     prev.button("← Previous", on_click=on_step, args=(-1,), disabled=step == 1, width="stretch")
     nxt.button("Next →", on_click=on_step, args=(1,), disabled=step == LESSON_STEPS, width="stretch", type="primary")
+    sync_link()

@@ -48,7 +48,9 @@ def _int_in(text, lo, hi):
 
 
 def parse_float(text):
-    """A finite float from text, or None (NaN, inf, overflow and junk are refused)."""
+    """A finite float from plain ASCII text, or None (NaN, inf, overflow and junk are refused)."""
+    if not isinstance(text, str) or not text.isascii() or len(text) > 32:
+        return None
     try:
         value = float(text.strip())
     except (ValueError, AttributeError, OverflowError):
@@ -134,11 +136,14 @@ def link_params(state):
 
 
 def clamp_z(values, limit=Z_LIMIT):
-    """Finite floats within ±limit (NaN -> 0); keeps a slider from receiving what it can't show."""
+    """Floats within ±limit (NaN and non-numbers -> 0, ±inf -> ±limit): what a slider can show."""
     out = []
     for v in values:
-        v = float(v) if isinstance(v, (int, float)) else 0.0
-        out.append(0.0 if not math.isfinite(v) else max(-limit, min(limit, v)))
+        try:
+            v = float(v) if not isinstance(v, (str, bytes, bool)) else 0.0
+        except (TypeError, ValueError, OverflowError):
+            v = 0.0
+        out.append(0.0 if math.isnan(v) else max(-limit, min(limit, v)))
     return out
 
 
@@ -160,6 +165,10 @@ def selected_point(selection):
     x, y = point.get("x"), point.get("y")
     if isinstance(x, bool) or isinstance(y, bool) or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
         return None
+    try:
+        x, y = float(x), float(y)
+    except OverflowError:  # integers beyond float range
+        return None
     if not (math.isfinite(x) and math.isfinite(y)):
         return None
-    return float(x), float(y)
+    return x, y

@@ -1,9 +1,28 @@
-"""Shareable links: session state <-> st.query_params, through the pure parser in ui.state."""
+"""Per-session state: the latent sliders' values and the shareable link (st.query_params).
 
+Only plain values live in st.session_state; the URL is parsed by the pure ui.state module.
+"""
+
+import numpy as np
 import streamlit as st
 
-from ui.explore import current_z, set_z
-from ui.state import LinkState, link_params, parse_link
+from ui.state import LinkState, clamp_z, link_params, parse_link
+
+SLIDER_STEP = 0.01
+
+
+def slider_key(dim, i):
+    return f"z{dim}_{i}"
+
+
+def current_z(dim):
+    return np.array([st.session_state.get(slider_key(dim, i), 0.0) for i in range(dim)], dtype=np.float64)
+
+
+def set_z(dim, values):
+    """Move every slider of this size (values are clamped to the sliders' range)."""
+    for i, v in enumerate(clamp_z(values)):
+        st.session_state[slider_key(dim, i)] = round(v / SLIDER_STEP) * SLIDER_STEP
 
 TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/compare: AE vs VAE",
               "interpolate": ":material/linear_scale: Interpolate", "lesson": ":material/school: Lesson"}

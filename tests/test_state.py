@@ -1,0 +1,115 @@
+"""The URL-state parser and the selection -> z path: examples plus property-based garbage."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.latent import fit_projection
+from ui.state import (LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, LinkState, clamp_z, link_params, parse_link,
+                      parse_z, selected_point)
+
+
+def test_empty_link_is_the_default():
+    assert parse_link({}) == LinkState() and parse_link({}).notes == ()
+
+
+def test_round_trip_of_a_full_state():
+    state = LinkState(tab="lesson", dim=16, z=tuple(np.linspace(-2.5, 2.5, 16).round(3)), seed=99, n=64,
+                      ae_sampling="fitted", a=5, b=9999, step=3)
+    restored = parse_link(link_params(state))
+    assert restored == state and restored.notes == ()
+
+
+def test_z_must_match_the_size():
+    assert parse_z("0.1,0.2", 2) == (0.1, 0.2)
+    assert parse_z("0.1,0.2", 16) is None
+    assert parse_link({"dim": "16", "z": "1,2"}).z is None
+
+
+@pytest.mark.parametrize("bad", ["nan,0", "inf,0", "1e308,0", "-3.5,0", "0x1,0", "1,,", "", "١,٢"])
+def test_bad_z_falls_back_with_a_note(bad):
+    state = parse_link({"z": bad})
+    assert state.z is None and len(state.notes) == 1 and "`z=" in state.notes[0]
+
+
+def test_repeated_keys_take_the_first_value():
+    assert parse_link({"seed": ["5", "6"]}).seed == 5
+
+
+def test_origin_is_left_out_of_links():
+    assert "z" not in link_params(LinkState(z=(0.0, 0.0)))
+
+
+def test_clamp_z():
+    assert clamp_z([float("nan"), float("inf"), -1e308, 1.5, "x"]) == [0.0, Z_LIMIT, -Z_LIMIT, 1.5, 0.0]
+
+
+def test_selected_point():
+    assert selected_point({"selection": {"points": [{"x": 1, "y": 2}, {"x": 3.5, "y": -1}]}}) == (3.5, -1.0)
+    for junk in (None, {}, {"selection": None}, {"selection": {"points": []}}, {"selection": {"points": ["a"]}},
+                 {"selection": {"points": [{"x": "1", "y": 2}]}}, {"selection": {"points": [{"x": True, "y": 2}]}},
+                 {"selection": {"points": [{"x": float("nan"), "y": 0}]}}, [1, 2], "selection"):
+        assert selected_point(junk) is None
+
+
+# --- property-based: nothing from a URL or the browser may raise -----------------------------
+
+junk_text = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["nan", "inf", "-inf", "1e308", "-1e308", "1e-400", "", " ", "0" * 50, "٣", "²", "𝟙", "\x00",
+                     "-0", "+1", "9" * 30, "1,2", "NaN,NaN", ",".join(["1e308"] * 16)]),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=20).map(lambda v: ",".join(map(str, v))),
+)
+KEYS = ["tab", "dim", "z", "seed", "n", "ae", "a", "b", "step", "other", "ζ"]
+
+
+def assert_valid(state):
+    assert state.tab in TABS and state.dim in (2, 16)
+    assert state.z is None or (len(state.z) == state.dim and all(math.isfinite(v) and abs(v) <= Z_LIMIT
+                                                                  for v in state.z))
+    assert 0 <= state.seed <= MAX_SEED and 0 <= state.a < N_TEST and 0 <= state.b < N_TEST
+    assert 1 <= state.step <= LESSON_STEPS and state.n in (16, 36, 64, 100) and state.ae_sampling in ("prior", "fitted")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(KEYS), st.one_of(junk_text, st.lists(junk_text, max_size=3)), max_size=11))
+def test_any_query_parses_to_a_valid_state(params):
+    state = parse_link(params)
+    assert_valid(state)
+    assert len(state.notes) <= len([k for k in params if k not in ("other", "ζ")])
+    assert_valid(parse_link(link_params(state)))  # and the link it writes parses cleanly
+    assert parse_link(link_params(state)).notes == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=10000))
+def test_huge_or_odd_values_never_raise(text):
+    assert_valid(parse_link({"z": text, "seed": text, "tab": text, "dim": text}))
+
+
+PROJECTION16 = fit_projection(np.random.default_rng(0).standard_normal((300, 16)))
+
+coordinate = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-(10**400),
+                                                                                      max_value=10**400),
+                       st.text(max_size=5), st.none(), st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.fixed_dictionaries({"selection": st.fixed_dictionaries({"points": st.lists(
+        st.dictionaries(st.sampled_from(["x", "y", "curve_number"]), coordinate), max_size=3)})}),
+    st.none(), st.text(), st.lists(st.integers()), st.dictionaries(st.text(), st.text()),
+))
+def test_selection_to_z_never_raises_and_stays_in_range(selection):
+    point = selected_point(selection)
+    if point is None:
+        return
+    for projection in (PROJECTION16, fit_projection(np.zeros((3, 2)))):
+        with np.errstate(all="ignore"):
+            z = clamp_z(projection.inverse(np.array(point)))
+        assert all(math.isfinite(v) and abs(v) <= Z_LIMIT for v in z)
