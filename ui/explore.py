@@ -123,22 +123,24 @@ def explore_panel(lab):
     ensure_z(dim)
     pending_map_click(lab)
     left, right = st.columns([3, 2], gap="large")
-    with right:
-        z = current_z(dim)
-        decoded_digit(lab, z)
-        b1, b2, b3 = st.columns(3)
-        b1.button("Random z", icon=":material/casino:", on_click=on_random_z, args=(dim,), help="Draw z from the prior N(0, I)", width="stretch")
-        b2.button("Origin", icon=":material/restart_alt:", on_click=on_reset, args=(dim,), help="Reset every slider to 0", width="stretch")
-        b3.button("Test digit", icon=":material/pin:", on_click=on_jump, args=(lab,), help="Jump to a random test digit's code", width="stretch")
     with left:
         st.markdown(f"**{dim} latent sliders** · most used dimension first")
         sliders(lab)
+    with right:
+        decoded_digit(lab, current_z(dim))
+        b1, b2, b3 = st.columns(3)
+        b1.button("Random z", icon=":material/casino:", on_click=on_random_z, args=(dim,),
+                  help="Draw z from the prior N(0, I)", width="stretch")
+        b2.button("Origin", icon=":material/restart_alt:", on_click=on_reset, args=(dim,),
+                  help="Reset every slider to 0", width="stretch")
+        b3.button("Test digit", icon=":material/pin:", on_click=on_jump, args=(lab,),
+                  help="Jump to a random test digit's code", width="stretch")
     jump = st.session_state.get(f"jump{dim}")
     if jump is not None:
         reconstructions(lab, jump)
     map_col, grid_col = st.columns([3, 2], gap="large")
     with map_col:
-        latent_map_panel(lab, z)
+        latent_map_panel(lab, current_z(dim))
     with grid_col:
         manifold_panel(lab)
     sync_link()

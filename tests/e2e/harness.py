@@ -1,0 +1,133 @@
+"""The app as a student's browser sees it: a Streamlit server on a free localhost port and
+Debian's Chromium driven by Playwright. Shared by tests/e2e and the benchmarks in bench/."""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+DIGIT = 'img[alt="decoded digit"]'
+SLIDER = '[data-testid="stSlider"] input[type="range"]'
+
+
+def chromium_path():
+    """Debian's Chromium (never a Playwright-downloaded browser), or None."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def launch(playwright):
+    path = chromium_path()
+    if path is None:
+        raise FileNotFoundError("Chromium not found: install it with `apt-get install chromium`")
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(log_path=None, env=None, timeout=90):
+    """`streamlit run app.py` on a free port; yields (base URL, process). Stops it at the end."""
+    port = free_port()
+    log_path = Path(log_path or ROOT / "test-artifacts" / f"server-{port}.log")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "w")
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+           "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+           "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log_path}")
+            time.sleep(0.2)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def wait_idle(page, timeout=30_000):
+    """Wait until the app reports that no script (or fragment) run is in progress."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_app(page, url, query="", timeout=60_000):
+    """Navigate and wait until the first run has finished and its last element is on the page."""
+    page.goto(f"{url}/{query}")
+    explore = "tab=" not in query or "tab=explore" in query
+    page.wait_for_selector('img[alt="manifold grid"]' if explore else "img", timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def src(page, selector):
+    return page.eval_on_selector(selector, "el => el.src")
+
+
+def wait_src_change(page, selector, old, timeout=15_000):
+    """Wait until the image at selector shows new, decoded pixels."""
+    page.wait_for_function(
+        "([sel, old]) => { const el = document.querySelector(sel);"
+        " return el && el.src !== old && el.complete && el.naturalWidth > 0; }",
+        arg=[selector, old], timeout=timeout, polling="raf")
+
+
+def broken_images(page):
+    """Count of images on the page that failed to decode."""
+    return page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length")
+
+
+def exceptions(page):
+    return page.locator('[data-testid="stException"]').count()
+
+
+def slider_values(page):
+    return page.eval_on_selector_all(SLIDER, "els => els.map(e => Number(e.value))")
+
+
+def map_pixel(page, x, y, chart=0):
+    """Page pixel of the data point (x, y) on the chart-th Plotly chart, through its own axes."""
+    return page.evaluate(
+        """([x, y, chart]) => {
+            const gd = document.querySelectorAll('.js-plotly-plot')[chart];
+            const L = gd._fullLayout, box = gd.getBoundingClientRect();
+            return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(y)];
+        }""", [x, y, chart])
+
+
+def map_ranges(page, chart=0):
+    return page.evaluate(
+        "(chart) => { const L = document.querySelectorAll('.js-plotly-plot')[chart]._fullLayout;"
+        " return [L.xaxis.range, L.yaxis.range]; }", chart)
+
+
+def click_map(page, x, y, chart=0):
+    px, py = map_pixel(page, x, y, chart)
+    page.mouse.click(px, py)

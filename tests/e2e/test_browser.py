@@ -1,0 +1,119 @@
+"""End-to-end: what only a real browser shows (Plotly clicks, decoded images, the URL)."""
+
+import numpy as np
+import pytest
+
+from tests.e2e.harness import (DIGIT, SLIDER, broken_images, click_map, exceptions, map_ranges, open_app, slider_values, src,
+                               wait_idle, wait_src_change)
+
+
+def empty_spots(page, dim):
+    """Two points inside the map's view, far from every test digit's code and from each other."""
+    from model.lab import load_lab
+
+    points = load_lab(dim).spaces["vae"].points
+    (x0, x1), (y0, y1) = map_ranges(page)
+    # Inside the view and (2-D) inside the sliders' ±3, so the clicked point is exactly representable.
+    lim = 2.9 if dim == 2 else np.inf
+    xs, ys = np.meshgrid(np.linspace(max(x0, -lim), min(x1, lim), 25)[3:-3],
+                         np.linspace(max(y0, -lim), min(y1, lim), 25)[3:-3])
+    candidates = np.stack([xs.ravel(), ys.ravel()], axis=1)
+    nearest = np.sqrt(((candidates[:, None, :] - points[None, ::5, :]) ** 2).sum(-1)).min(axis=1)
+    order = np.argsort(-nearest)
+    first = candidates[order[0]]
+    second = next(candidates[i] for i in order if np.abs(candidates[i] - first).max() > 0.15 * (x1 - x0))
+    assert nearest.max() > 0.02 * (x1 - x0)  # really empty
+    return first, second, ((x1 - x0) / 69, (y1 - y0) / 69)
+
+
+def test_page_loads_cleanly(app):
+    assert exceptions(app) == 0
+    assert app.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    assert app.locator(DIGIT).count() == 1
+    assert app.evaluate(f"document.querySelector('{DIGIT}').naturalWidth") >= 224
+    assert app.locator(".js-plotly-plot").count() == 1
+
+
+def test_keyboard_slider_move_changes_the_digit(app):
+    before, values = src(app, DIGIT), slider_values(app)
+    thumb = app.locator(SLIDER).first
+    thumb.focus()
+    for _ in range(5):
+        app.keyboard.press("ArrowRight")
+    wait_src_change(app, DIGIT, before)
+    wait_idle(app)
+    assert slider_values(app)[0] == pytest.approx(values[0] + 0.05)
+    assert "z=" in app.url
+
+
+@pytest.mark.parametrize("dim", [2, 16])
+def test_click_on_empty_map_space_decodes_there(page, server, dim):
+    open_app(page, server, f"?dim={dim}")
+    assert len(slider_values(page)) == dim
+    (x, y), second, (dx, dy) = empty_spots(page, dim)
+    before = src(page, DIGIT)
+    click_map(page, x, y)
+    wait_src_change(page, DIGIT, before)
+    wait_idle(page)
+    values = slider_values(page)
+    assert any(v != 0 for v in values)
+    if dim == 2:
+        # The ordered sliders show z1/z2 in KL order: compare as a set of coordinates.
+        assert sorted(values) == pytest.approx(sorted([x, y]), abs=max(dx, dy) + 0.02)
+    # A second click elsewhere still registers (the chart is recreated when the marker moves).
+    before = src(page, DIGIT)
+    click_map(page, *second)
+    wait_src_change(page, DIGIT, before)
+    assert exceptions(page) == 0
+
+
+def test_size_switch(app):
+    app.get_by_text("16-D").click()
+    app.wait_for_function("document.querySelectorAll('[data-testid=\"stSlider\"]').length === 16")
+    wait_idle(app)
+    assert broken_images(app) == 0 and exceptions(app) == 0
+
+
+def test_new_samples_changes_both_panels(page, server):
+    open_app(page, server, "?tab=compare")
+    ae, vae = src(page, 'img[alt="ae samples"]'), src(page, 'img[alt="vae samples"]')
+    page.get_by_role("button", name="New samples").click()
+    wait_src_change(page, 'img[alt="ae samples"]', ae)
+    wait_src_change(page, 'img[alt="vae samples"]', vae)
+    wait_idle(page)
+    assert "seed=" in page.url and exceptions(page) == 0
+
+
+def test_interpolation_renders_two_rows(page, server):
+    open_app(page, server, "?tab=interpolate&a=3&b=4")
+    for alt in ("ae interpolation", "vae interpolation"):
+        assert page.evaluate(f"document.querySelector('img[alt=\"{alt}\"]').naturalWidth") > 0
+    before = src(page, 'img[alt="vae interpolation"]')
+    page.get_by_role("button", name="Random endpoints").click()
+    wait_src_change(page, 'img[alt="vae interpolation"]', before)
+
+
+def test_lesson_navigation(page, server):
+    open_app(page, server, "?tab=lesson")
+    for step in range(2, 6):
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text(f"Step {step} of 5").wait_for()
+        wait_idle(page)
+        assert exceptions(page) == 0 and broken_images(page) == 0
+        assert f"step={step}" in page.url
+    assert page.get_by_role("button", name="Next").is_disabled()
+
+
+def test_a_shared_url_restores_its_state(page, server):
+    open_app(page, server, "?tab=explore&dim=2&z=1.5,-0.75")
+    assert sorted(slider_values(page)) == pytest.approx(sorted([1.5, -0.75]))
+    open_app(page, server, "?tab=compare&seed=4242&n=16")
+    assert page.get_by_label("Seed", exact=True).input_value() == "4242"
+    assert page.get_by_text("of 16").count() >= 2
+
+
+def test_a_garbage_url_shows_defaults_and_a_note(page, server):
+    open_app(page, server, "?dim=7&z=nan,1e999&seed=-1")
+    assert len(slider_values(page)) == 2 and slider_values(page) == [0, 0]
+    assert page.locator("[data-testid=stAlert]").filter(has_text="dim=7").count() == 1
+    assert exceptions(page) == 0
