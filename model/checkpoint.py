@@ -33,7 +33,7 @@ def fix_command(path):
     """The command that rebuilds this checkpoint, guessed from its file name."""
     name = Path(str(path)).name
     if name.startswith("judge"):
-        train = f"python -m model.judge --data-dir DIR --out {path}"
+        train = f"python -m model.train_judge --data-dir DIR --out {path}"
     else:
         match = re.match(r"(ae|vae)-z(\d+)", name)
         kind, dim = (match.group(1), match.group(2)) if match else ("vae", "16")

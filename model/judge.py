@@ -1,13 +1,9 @@
 """The digit judge: a small CNN that says how digit-like a batch of images is.
 
-    python -m model.judge --data-dir ../shared/data --out checkpoints/judge.pt
-
 The app prints its verdict under every sample panel; model.evaluate uses it for the
-sample-quality rows of the model card.
+sample-quality rows of the model card. Trained by model.train_judge.
 """
 
-import argparse
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,77 +105,9 @@ def accuracy(judge, images, labels):
     return float((probs.argmax(axis=1) == labels.numpy()).mean())
 
 
-def train_judge(train_images, train_labels, epochs=3, batch_size=128, lr=1e-3, seed=0, log=print):
-    from model.data import batches
-
-    torch.manual_seed(seed)
-    judge = DigitJudge()
-    opt = torch.optim.Adam(judge.parameters(), lr=lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=lr * 3, total_steps=epochs * ((len(train_images) + batch_size - 1) // batch_size)
-    )
-    generator = torch.Generator().manual_seed(seed)
-    for epoch in range(1, epochs + 1):
-        judge.train()
-        start, total = time.time(), 0.0
-        for idx in batches(len(train_images), batch_size, generator):
-            x = random_shift(train_images[idx], generator)
-            loss = F.cross_entropy(judge(x)[0], train_labels[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += loss.item() * len(idx)
-        log(f"epoch {epoch}: train loss {total / len(train_images):.4f} ({time.time() - start:.0f}s)")
-    judge.eval()
-    return judge
-
-
-def random_shift(x, generator, max_shift=2):
-    """Shift each image by up to 2 pixels: the judge must not care where a digit sits."""
-    dx, dy = torch.randint(-max_shift, max_shift + 1, (2,), generator=generator).tolist()
-    return torch.roll(x, shifts=(dy, dx), dims=(2, 3))
-
-
 @torch.inference_mode()
 def set_reference(judge, images):
     _, feats = judge_outputs(judge, images)
     mean, cov = feature_stats(feats)
     judge.ref_mean.copy_(torch.from_numpy(mean))
     judge.ref_cov.copy_(torch.from_numpy(cov))
-
-
-def main(argv=None):
-    from model.checkpoint import save_checkpoint
-    from model.data import load_mnist
-
-    parser = argparse.ArgumentParser(description="Train the digit judge (a small MNIST CNN).")
-    parser.add_argument("--data-dir", default=None, help="folder holding MNIST/raw (omit to download)")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N digits only (smoke tests)")
-    parser.add_argument("--out", default="checkpoints/judge.pt")
-    args = parser.parse_args(argv)
-
-    torch.set_num_threads(max(1, torch.get_num_threads()))
-    train_x, train_y, digest = load_mnist(args.data_dir, train=True)
-    test_x, test_y, _ = load_mnist(args.data_dir, train=False)
-    if args.limit:
-        train_x, train_y = train_x[: args.limit], train_y[: args.limit]
-    judge = train_judge(train_x, train_y, epochs=args.epochs, seed=args.seed)
-    set_reference(judge, test_x)
-    acc = accuracy(judge, test_x, test_y)
-    print(f"judge test accuracy: {acc * 100:.2f}% on {len(test_x)} MNIST test digits")
-    judge.metadata = {
-        "architecture": "conv32-conv64-fc128-fc10",
-        "training": {"epochs": args.epochs, "seed": args.seed, "train_images": len(train_x)},
-        "data_sha256": digest,
-        "metrics": {"test_accuracy": acc},
-        "date": time.strftime("%Y-%m-%d"),
-    }
-    save_checkpoint(judge, args.out)
-    print(f"saved {args.out}")
-
-
-if __name__ == "__main__":
-    main()

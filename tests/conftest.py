@@ -14,7 +14,8 @@ sys.path.insert(0, str(ROOT))
 
 from model.checkpoint import save_checkpoint  # noqa: E402
 from model.data import load_test_digits  # noqa: E402
-from model.judge import set_reference, train_judge  # noqa: E402
+from model.judge import set_reference
+from model.train_judge import train_judge  # noqa: E402
 from model.train import TrainConfig, train  # noqa: E402
 
 CHECKPOINTS = ROOT / "checkpoints"

@@ -33,9 +33,15 @@ def digit_traces(points, labels, size=4, showlegend=True, legendgroup=True, opac
     return traces
 
 
-def latent_map(points, labels, axis_titles, current, height=520):
-    """Test-digit codes by digit, an invisible click grid over the whole view, and the current z."""
+def latent_map(points, labels, axis_titles, current, limit=None, height=520):
+    """Test-digit codes by digit, an invisible click grid over the whole view, and the current z.
+
+    limit: clip the view to ±limit (the sliders' range), so every clickable point is one the
+    sliders can show.
+    """
     x_range, y_range = map_range(points)
+    if limit is not None:
+        x_range, y_range = ((max(lo, -limit), min(hi, limit)) for lo, hi in (x_range, y_range))
     gx, gy = click_grid(x_range, y_range, CLICK_GRID)
     fig = go.Figure(digit_traces(points, labels))
     # Opacity 0 but hoverable ("none", not "skip"): clicks on empty space select a node.

@@ -96,7 +96,9 @@ def reconstructions(lab, index):
 
 def latent_map_panel(lab, z):
     space = lab.spaces["vae"]
-    fig = latent_map(space.points, lab.labels, space.projection.axis_titles, space.projection.forward(z))
+    # On the 2-D map the axes are z itself: show exactly the square the sliders can reach.
+    limit = Z_LIMIT if lab.latent_dim == 2 else None
+    fig = latent_map(space.points, lab.labels, space.projection.axis_titles, space.projection.forward(z), limit)
     st.plotly_chart(fig, key=map_key(lab.latent_dim), on_select=lambda: on_map_click(lab),
                     selection_mode="points", config={"displaylogo": False, "scrollZoom": False})
     where = "the latent space itself" if lab.latent_dim == 2 else "the plane of the first two principal components"

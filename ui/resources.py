@@ -3,6 +3,8 @@
 Cached objects are shared by every session, so nothing in them may be mutated.
 """
 
+import sys
+
 import streamlit as st
 import torch
 
@@ -17,7 +19,10 @@ def get_lab(latent_dim, folder):
     # One thread per request: with 2 cores and many students, parallel ops inside one
     # small forward pass only add contention.
     torch.set_num_threads(1)
-    return load_lab(latent_dim, folder)
+    lab = load_lab(latent_dim, folder)
+    # One line per load in the server log: the load benchmark checks it happens once per size.
+    print(f"[latent-lab] loaded the {latent_dim}-D models from {folder}", file=sys.stderr, flush=True)
+    return lab
 
 
 def lab_or_error(latent_dim):

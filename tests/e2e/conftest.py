@@ -3,7 +3,6 @@
 With CI=true a missing Chromium fails the run; elsewhere it skips these tests."""
 
 import os
-from pathlib import Path
 
 import pytest
 

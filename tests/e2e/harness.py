@@ -19,6 +19,15 @@ DIGIT = 'img[alt="decoded digit"]'
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 
 
+def rss_mb(pid):
+    """Resident memory of a process in MiB (Linux /proc)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def chromium_path():
     """Debian's Chromium (never a Playwright-downloaded browser), or None."""
     for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
@@ -91,17 +100,27 @@ def src(page, selector):
     return page.eval_on_selector(selector, "el => el.src")
 
 
+# Page-side snippets, shared by the sync helpers here and the async load benchmark.
+JS_SRC_CHANGED = ("([sel, old]) => { const el = document.querySelector(sel);"
+                  " return el && el.src !== old && el.complete && el.naturalWidth > 0; }")
+JS_MAP_PIXEL = """([x, y, chart]) => {
+    const gd = document.querySelectorAll('.js-plotly-plot')[chart];
+    const L = gd._fullLayout, box = gd.getBoundingClientRect();
+    return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(y)];
+}"""
+JS_MAP_RANGES = ("(chart) => { const L = document.querySelectorAll('.js-plotly-plot')[chart]._fullLayout;"
+                 " return [L.xaxis.range, L.yaxis.range]; }")
+JS_BROKEN_IMAGES = "Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length"
+
+
 def wait_src_change(page, selector, old, timeout=15_000):
     """Wait until the image at selector shows new, decoded pixels."""
-    page.wait_for_function(
-        "([sel, old]) => { const el = document.querySelector(sel);"
-        " return el && el.src !== old && el.complete && el.naturalWidth > 0; }",
-        arg=[selector, old], timeout=timeout, polling="raf")
+    page.wait_for_function(JS_SRC_CHANGED, arg=[selector, old], timeout=timeout, polling="raf")
 
 
 def broken_images(page):
     """Count of images on the page that failed to decode."""
-    return page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length")
+    return page.evaluate(JS_BROKEN_IMAGES)
 
 
 def exceptions(page):
@@ -114,20 +133,30 @@ def slider_values(page):
 
 def map_pixel(page, x, y, chart=0):
     """Page pixel of the data point (x, y) on the chart-th Plotly chart, through its own axes."""
-    return page.evaluate(
-        """([x, y, chart]) => {
-            const gd = document.querySelectorAll('.js-plotly-plot')[chart];
-            const L = gd._fullLayout, box = gd.getBoundingClientRect();
-            return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(y)];
-        }""", [x, y, chart])
+    return page.evaluate(JS_MAP_PIXEL, [x, y, chart])
 
 
 def map_ranges(page, chart=0):
-    return page.evaluate(
-        "(chart) => { const L = document.querySelectorAll('.js-plotly-plot')[chart]._fullLayout;"
-        " return [L.xaxis.range, L.yaxis.range]; }", chart)
+    return page.evaluate(JS_MAP_RANGES, chart)
 
 
 def click_map(page, x, y, chart=0):
     px, py = map_pixel(page, x, y, chart)
     page.mouse.click(px, py)
+
+
+def random_map_point(rng, ranges, margin=0.05):
+    """A uniformly random data point inside the map's view, away from its edges."""
+    return [rng.uniform(lo + margin * (hi - lo), hi - margin * (hi - lo)) for lo, hi in ranges]
+
+
+def random_track_point(rng, box):
+    """A random pixel on a slider's track (a click there moves the thumb and releases it)."""
+    return box["x"] + box["width"] * rng.uniform(0.05, 0.95), box["y"] + box["height"] / 2
+
+
+SLIDER_TRACK = '[data-orientation="horizontal"]'
+
+
+def slider_track(page, i):
+    return page.locator('[data-testid="stSlider"]').nth(i).locator(SLIDER_TRACK).last

@@ -1,0 +1,154 @@
+"""Latency as a student's browser sees it: real Chromium against a running Latent Lab server.
+
+    python bench/latency.py [--url http://127.0.0.1:8501] [--moves 30] [--clicks 30] [--samples 20]
+
+Without --url it starts its own server. Prints a table and writes bench/results/latency.json.
+Each interaction is timed from the input event to the moment the new image is decoded in
+the page (src changed, complete, naturalWidth > 0), polled every animation frame.
+"""
+
+import argparse
+import contextlib
+import json
+import platform
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.harness import (DIGIT, SLIDER, click_map, launch, map_ranges, open_app,  # noqa: E402
+                               random_map_point, random_track_point, slider_track, src, streamlit_server,
+                               wait_idle, wait_src_change)
+
+TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 300}
+
+
+def stats(samples_ms):
+    a = np.asarray(samples_ms)
+    return {"n": len(a), "p50_ms": round(float(np.percentile(a, 50)), 1),
+            "p95_ms": round(float(np.percentile(a, 95)), 1), "max_ms": round(float(a.max()), 1)}
+
+
+def timed(action, page, selector, before):
+    start = time.perf_counter()
+    action()
+    wait_src_change(page, selector, before)
+    elapsed = (time.perf_counter() - start) * 1000
+    wait_idle(page)
+    return elapsed
+
+
+def cold_page(browser, url, dim, repeats):
+    times = []
+    for _ in range(repeats):
+        context = browser.new_context(viewport={"width": 1500, "height": 1000})
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{url}/?dim={dim}")
+        page.wait_for_selector('img[alt="manifold grid"]', timeout=60_000)
+        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+                               " && document.querySelector('.js-plotly-plot .main-svg') !== null")
+        times.append((time.perf_counter() - start) * 1000)
+        context.close()
+    return times
+
+
+def slider_moves(page, n, rng):
+    times = []
+    count = page.locator(SLIDER).count()
+    for i in range(n):
+        x, y = random_track_point(rng, slider_track(page, i % count).bounding_box())
+        before = src(page, DIGIT)
+        times.append(timed(lambda: page.mouse.click(x, y), page, DIGIT, before))
+    return times
+
+
+def map_clicks(page, n, rng):
+    times = []
+    ranges = map_ranges(page)
+    for _ in range(n):
+        x, y = random_map_point(rng, ranges)
+        before = src(page, DIGIT)
+        times.append(timed(lambda: click_map(page, x, y), page, DIGIT, before))
+    return times
+
+
+def new_samples(page, n):
+    times = []
+    button = page.get_by_role("button", name="New samples")
+    for _ in range(n):
+        ae, vae = src(page, 'img[alt="ae samples"]'), src(page, 'img[alt="vae samples"]')
+        start = time.perf_counter()
+        button.click()
+        wait_src_change(page, 'img[alt="ae samples"]', ae)
+        wait_src_change(page, 'img[alt="vae samples"]', vae)
+        times.append((time.perf_counter() - start) * 1000)
+        wait_idle(page)
+    return times
+
+
+def run(url, args):
+    from playwright.sync_api import sync_playwright
+
+    rng = random.Random(0)
+    results = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        for dim in (2, 16):
+            cold_page(browser, url, dim, 1)  # warm the server's caches for this size
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            open_app(page, url, f"?dim={dim}")
+            row = {"cold_page": stats(cold_page(browser, url, dim, args.cold)),
+                   "slider": stats(slider_moves(page, args.moves, rng)),
+                   "map_click": stats(map_clicks(page, args.clicks, rng))}
+            open_app(page, url, f"?dim={dim}&tab=compare")
+            row["new_samples"] = stats(new_samples(page, args.samples))
+            page.close()
+            results[f"{dim}d"] = row
+        browser.close()
+    return results
+
+
+def report(results, out):
+    print(f"{'interaction':<14}{'size':>6}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'target':>9}  ok")
+    failed = []
+    for size, row in results.items():
+        for name, s in row.items():
+            ok = s["p95_ms"] <= TARGETS_MS[name]
+            failed += [] if ok else [f"{name}@{size}"]
+            print(f"{name:<14}{size:>6}{s['n']:>5}{s['p50_ms']:>9.0f}{s['p95_ms']:>9.0f}{TARGETS_MS[name]:>9}  "
+                  f"{'yes' if ok else 'NO'}")
+    data = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, "
+            f"{__import__('os').cpu_count()} cores", "targets_p95_ms": TARGETS_MS, "results": results,
+            "missed": failed,
+            "method": "Debian Chromium via Playwright; input event -> new image decoded (rAF polling); "
+                      "slider = mouse click on a random track position; cold page = navigation -> all images "
+                      "loaded and the map drawn, server already up and warm for that size"}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, indent=2))
+    print(f"wrote {out}")
+    return failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running server (default: start one)")
+    parser.add_argument("--moves", type=int, default=30)
+    parser.add_argument("--clicks", type=int, default=30)
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--cold", type=int, default=5)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latency.json"))
+    args = parser.parse_args()
+    server = contextlib.nullcontext((args.url, None)) if args.url else streamlit_server()
+    with server as (url, _):
+        results = run(url, args)
+    report(results, Path(args.out))
+
+
+if __name__ == "__main__":
+    main()

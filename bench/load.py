@@ -1,0 +1,134 @@
+"""A classroom at once: N browser sessions (Playwright pages in Debian Chromium) against one
+server, each moving sliders and clicking the map at human pace.
+
+    python bench/load.py [--sessions 30] [--seconds 60]
+
+Starts its own server, samples its resident memory, and writes bench/results/load.json:
+p50/p95 interaction latency, errors, exception elements, server peak RSS and RSS per session,
+and how many times the models were loaded (must be once per latent size).
+"""
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.harness import (CHROMIUM_FLAGS, DIGIT, JS_BROKEN_IMAGES, JS_MAP_PIXEL, JS_MAP_RANGES,  # noqa: E402
+                               JS_SRC_CHANGED, chromium_path, random_map_point, random_track_point, rss_mb,
+                               slider_track, streamlit_server)
+
+TARGET_P95_MS = 500
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, pid, every=0.5):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.samples, self.running = pid, every, [], True
+
+    def run(self):
+        while self.running:
+            self.samples.append((time.time(), rss_mb(self.pid)))
+            time.sleep(self.every)
+
+
+async def student(browser, url, dim, deadline, rng, record):
+    context = await browser.new_context(viewport={"width": 1400, "height": 950})
+    page = await context.new_page()
+    try:
+        await page.goto(f"{url}/?dim={dim}", timeout=120_000)
+        await page.wait_for_selector('img[alt="manifold grid"]', timeout=120_000)
+        await page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+        while time.time() < deadline:
+            await asyncio.sleep(rng.uniform(1.0, 3.0))  # a student looks before the next move
+            before = await page.eval_on_selector(DIGIT, "el => el.src")
+            if rng.random() < 0.6:
+                x, y = random_track_point(rng, await slider_track(page, rng.randrange(dim)).bounding_box())
+                kind = "slider"
+            else:
+                point = random_map_point(rng, await page.evaluate(JS_MAP_RANGES, 0))
+                x, y = await page.evaluate(JS_MAP_PIXEL, [*point, 0])
+                kind = "map"
+            start = time.perf_counter()
+            await page.mouse.click(x, y)
+            try:
+                await page.wait_for_function(JS_SRC_CHANGED, arg=[DIGIT, before], timeout=10_000, polling="raf")
+                record["latency"].append(((time.perf_counter() - start) * 1000, kind))
+            except Exception:  # noqa: BLE001 - a timeout is what we count
+                record["timeouts"] += 1
+        record["exceptions"] += await page.locator('[data-testid="stException"]').count()
+        record["broken_images"] += await page.evaluate(JS_BROKEN_IMAGES)
+    except Exception as err:  # noqa: BLE001
+        record["errors"].append(repr(err)[:200])
+    finally:
+        await context.close()
+
+
+async def classroom(url, sessions, seconds, dims):
+    from playwright.async_api import async_playwright
+
+    record = {"latency": [], "timeouts": 0, "exceptions": 0, "broken_images": 0, "errors": []}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        deadline = time.time() + seconds + 30  # + time for every page's first load
+        rngs = [random.Random(i) for i in range(sessions)]
+        await asyncio.gather(*(student(browser, url, dims[i % len(dims)], deadline, rngs[i], record)
+                               for i in range(sessions)))
+        await browser.close()
+    return record
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--dims", default="2,16", help="latent sizes the students use, round robin")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
+    args = parser.parse_args()
+    dims = [int(d) for d in args.dims.split(",")]
+    log_path = ROOT / "test-artifacts" / "load-server.log"
+
+    with streamlit_server(log_path) as (url, proc):
+        idle_rss = rss_mb(proc.pid)
+        sampler = MemorySampler(proc.pid)
+        sampler.start()
+        started = time.time()
+        record = asyncio.run(classroom(url, args.sessions, args.seconds, dims))
+        sampler.running = False
+        wall = time.time() - started
+    log = log_path.read_text()
+    latencies = np.array([ms for ms, _ in record["latency"]])
+    peak = max(m for _, m in sampler.samples)
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M"), "sessions": args.sessions, "seconds": args.seconds,
+        "wall_seconds": round(wall, 1), "dims": dims, "interactions": len(latencies),
+        "p50_ms": round(float(np.percentile(latencies, 50)), 1) if len(latencies) else None,
+        "p95_ms": round(float(np.percentile(latencies, 95)), 1) if len(latencies) else None,
+        "by_kind_p95_ms": {k: round(float(np.percentile([ms for ms, kk in record["latency"] if kk == k], 95)), 1)
+                           for k in ("slider", "map") if any(kk == k for _, kk in record["latency"])},
+        "timeouts": record["timeouts"], "errors": record["errors"], "exception_elements": record["exceptions"],
+        "broken_images": record["broken_images"],
+        "server_idle_rss_mb": round(idle_rss, 1), "server_peak_rss_mb": round(peak, 1),
+        "rss_per_session_mb": round((peak - idle_rss) / args.sessions, 2),
+        "model_loads": len(re.findall(r"\[latent-lab\] loaded", log)),
+        "missing_file_lines": log.count("Missing file"), "server_tracebacks": log.count("Traceback"),
+        "target_p95_ms": TARGET_P95_MS,
+    }
+    for key, value in result.items():
+        print(f"{key:>22}: {value}")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
