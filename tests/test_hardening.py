@@ -98,3 +98,24 @@ def test_serving_never_writes_the_apps_files():
     assert not at.exception
     after = [tree_digest(f) for f in watched] + [hashlib.sha256((ROOT / "app.py").read_bytes()).hexdigest()]
     assert before == after
+
+
+# --- garbage links through the whole page (property-based, a few examples: each is a page run) --
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.test_state import KEYS, junk_text  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(KEYS), junk_text, min_size=1, max_size=6))
+def test_any_link_renders_a_page(params):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.slider) in (0, 2, 16)  # 0 when the link opened another tab
+    notes = [w.value for w in at.sidebar.warning]
+    assert all(n.startswith("Ignored") for n in notes)

@@ -56,7 +56,7 @@ def latent_map(points, labels, axis_titles, current, limit=None, height=520):
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, uirevision="latent-map",
         xaxis={"title": axis_titles[0], "range": list(x_range), "zeroline": True},
-        yaxis={"title": axis_titles[1], "range": list(y_range), "zeroline": True},
+        yaxis={"title": axis_titles[1], "range": list(y_range), "zeroline": True, "scaleanchor": "x"},
         legend={"title": "digit (click to hide)", "itemsizing": "constant"},
         hovermode="closest", hoverdistance=12, clickmode="event+select", dragmode="pan",
     )
@@ -76,12 +76,8 @@ def codes_figure(spaces, labels, draws, height=430):
     fig = make_subplots(rows=1, cols=2, subplot_titles=("AE codes", "VAE codes"), horizontal_spacing=0.08)
     for col, kind in enumerate(("ae", "vae"), start=1):
         space = spaces[kind]
-        colors = np.array(PALETTE)[labels]
-        fig.add_trace(go.Scattergl(
-            x=space.points[:, 0].astype(np.float32), y=space.points[:, 1].astype(np.float32), mode="markers",
-            marker={"color": colors, "size": 3, "opacity": 0.45}, name="test codes", showlegend=col == 1,
-            hoverinfo="skip", legendgroup="codes",
-        ), row=1, col=col)
+        fig.add_traces(digit_traces(space.points, labels, size=3, showlegend=col == 1, opacity=0.45),
+                       rows=1, cols=col)
         center = space.projection.forward(np.zeros_like(space.projection.mean))
         for radius, dash in ((1, "solid"), (2, "dash")):
             cx, cy = circle(radius, center)

@@ -128,6 +128,7 @@ def explore_panel(lab):
     with left:
         st.markdown(f"**{dim} latent sliders** · most used dimension first")
         sliders(lab)
+        latent_map_panel(lab, current_z(dim))
     with right:
         decoded_digit(lab, current_z(dim))
         b1, b2, b3 = st.columns(3)
@@ -137,12 +138,8 @@ def explore_panel(lab):
                   help="Reset every slider to 0", width="stretch")
         b3.button("Test digit", icon=":material/pin:", on_click=on_jump, args=(lab,),
                   help="Jump to a random test digit's code", width="stretch")
-    jump = st.session_state.get(f"jump{dim}")
-    if jump is not None:
-        reconstructions(lab, jump)
-    map_col, grid_col = st.columns([3, 2], gap="large")
-    with map_col:
-        latent_map_panel(lab, current_z(dim))
-    with grid_col:
+        jump = st.session_state.get(f"jump{dim}")
+        if jump is not None:
+            reconstructions(lab, jump)
         manifold_panel(lab)
     sync_link()
