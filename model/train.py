@@ -17,6 +17,8 @@ import torch
 
 from model.checkpoint import save_checkpoint
 from model.data import batches, binarize, load_mnist, save_test_digits
+from model.evaluate import codes_of
+from model.latent import fit_gaussian
 from model.networks import DEFAULT_HIDDEN, build
 
 
@@ -147,6 +149,8 @@ def main(argv=None):
                      "seconds": round(time.time() - started, 1), "torch": torch.__version__},
         "history": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in history],
         "data_sha256": digest,
+        # Where the training codes are: the app's "fair" AE sampling draws from this Gaussian.
+        "train_codes": dict(zip(("mean", "cov"), (a.tolist() for a in fit_gaussian(codes_of(net, train_images).numpy())))),
         "metrics": {},
         "date": time.strftime("%Y-%m-%d"),
     }

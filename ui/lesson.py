@@ -3,6 +3,7 @@
 import streamlit as st
 import torch
 
+from ui.charts import codes_figure
 from ui.compare import draws, sample_panel
 from ui.panels import show_digit, show_image, show_tiles
 from ui.resources import manifold_png
@@ -52,9 +53,20 @@ def step_compress(lab):
         show_digit(lab.reconstruct("ae", index), "AE reconstruction: 784 numbers again", "lesson ae recon", scale=6)
 
 
+def codes_view(lab, z, caption):
+    st.plotly_chart(codes_figure(lab.spaces, lab.labels, z), key=f"lesson-codes-{st.session_state['step']}",
+                    config={"displaylogo": False})
+    st.caption(caption)
+
+
 def step_holes(lab):
     z = draws(lab, 36, st.session_state["seed"], "prior")
-    sample_panel(lab, "ae", z["ae"], 9)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        sample_panel(lab, "ae", z["ae"], 6)
+    with right:
+        codes_view(lab, z, "Left: the AE's codes and where these 36 random points (red ×) fell. "
+                           "Most land between its clumps, where the decoder was never trained.")
 
 
 def step_distribution(lab):
@@ -67,6 +79,11 @@ def step_distribution(lab):
     st.markdown(f"Mean spread σ of this digit's cloud: **{sigma.mean():.2f}** per dimension "
                 f"(the prior's is 1).")
     show_tiles(samples, 8, "8 samples from q(z | x) for one test digit, decoded", "posterior samples", scale=4)
+    with torch.inference_mode():
+        ae_code = lab.ae.encode(lab.images[index : index + 1]).repeat(8, 1)
+    codes_view(lab, {"ae": ae_code, "vae": mu + torch.exp(0.5 * logvar) * eps},
+               "Right: the VAE's codes fill the prior's circles, and this digit's 8 samples (red ×) sit inside "
+               "them. Left: the AE's codes, spread wherever training put them.")
 
 
 def step_sample(lab):
