@@ -142,6 +142,7 @@ def main(argv=None):
 
     started = time.time()
     net, history = train(config, train_images, test_images, show_progress=not args.no_progress)
+    code_mean, code_cov = fit_gaussian(codes_of(net, train_images).numpy())
     net.metadata = {
         "architecture": f"MLP 784-{'-'.join(map(str, config.hidden))}-{config.latent_dim} (ELU), mirrored decoder, "
                         "Bernoulli likelihood",
@@ -150,7 +151,7 @@ def main(argv=None):
         "history": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in history],
         "data_sha256": digest,
         # Where the training codes are: the app's "fair" AE sampling draws from this Gaussian.
-        "train_codes": dict(zip(("mean", "cov"), (a.tolist() for a in fit_gaussian(codes_of(net, train_images).numpy())))),
+        "train_codes": {"mean": code_mean.tolist(), "cov": code_cov.tolist()},
         "metrics": {},
         "date": time.strftime("%Y-%m-%d"),
     }
