@@ -10,9 +10,7 @@ and how many times the models were loaded (must be once per latent size).
 
 import argparse
 import asyncio
-import json
 import random
-import re
 import sys
 import threading
 import time
@@ -25,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import (CHROMIUM_FLAGS, DIGIT, JS_BROKEN_IMAGES, JS_MAP_PIXEL, JS_MAP_RANGES,  # noqa: E402
                                JS_SRC_CHANGED, chromium_path, random_map_point, random_track_point, rss_mb,
-                               slider_track, streamlit_server)
+                               server_log_health, slider_track, streamlit_server, write_report)
 
 TARGET_P95_MS = 500
 
@@ -119,15 +117,9 @@ def main():
         "broken_images": record["broken_images"],
         "server_idle_rss_mb": round(idle_rss, 1), "server_peak_rss_mb": round(peak, 1),
         "rss_per_session_mb": round((peak - idle_rss) / args.sessions, 2),
-        "model_loads": len(re.findall(r"\[latent-lab\] loaded", log)),
-        "missing_file_lines": log.count("Missing file"), "server_tracebacks": log.count("Traceback"),
-        "target_p95_ms": TARGET_P95_MS,
+        **server_log_health(log), "target_p95_ms": TARGET_P95_MS,
     }
-    for key, value in result.items():
-        print(f"{key:>22}: {value}")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2))
-    print(f"wrote {args.out}")
+    write_report(result, args.out)
 
 
 if __name__ == "__main__":

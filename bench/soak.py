@@ -7,7 +7,6 @@ and server memory must stay flat: writes bench/results/soak.json with the RSS sl
 """
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -20,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import (DIGIT, broken_images, click_map, exceptions, launch, map_ranges,  # noqa: E402
                                open_app, random_map_point, random_track_point, rss_mb, slider_track, src,
-                               streamlit_server, wait_idle, wait_src_change)
+                               server_log_health, streamlit_server, wait_idle, wait_src_change, write_report)
 
 
 def main():
@@ -71,19 +70,14 @@ def main():
         "date": time.strftime("%Y-%m-%d %H:%M"), "dim": args.dim, "slider_moves": args.moves,
         "map_clicks": args.clicks, "wall_seconds": round(wall, 1), "timeouts": timeouts,
         "broken_images": broken, "exception_elements": exception_elements,
-        "missing_file_lines": log.count("Missing file"), "server_tracebacks": log.count("Traceback"),
+        **server_log_health(log),
         "p50_ms": round(float(np.percentile(latencies, 50)), 1), "p95_ms": round(float(np.percentile(latencies, 95)), 1),
         "rss_mb_first": round(mb[0], 1), "rss_mb_last": round(mb[-1], 1),
         "rss_slope_mb_per_100_interactions": round(float(slope_all), 3),
         "rss_slope_second_half_mb_per_100": round(float(slope_late), 3),
         "rss_samples": [[int(s), round(m, 1)] for s, m in memory],
     }
-    for key, value in result.items():
-        if key != "rss_samples":
-            print(f"{key:>36}: {value}")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2))
-    print(f"wrote {args.out}")
+    write_report(result, args.out, hide=("rss_samples",))
 
 
 if __name__ == "__main__":

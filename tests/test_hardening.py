@@ -12,15 +12,8 @@ from streamlit.testing.v1 import AppTest
 from model.checkpoint import save_checkpoint
 from model.networks import VAE
 from tests.conftest import ROOT
+from tests.test_checkpoint import MakesMarker
 from ui.session import TAB_LABELS
-
-
-class MakesMarker:
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
 
 
 def corrupt_random(path):

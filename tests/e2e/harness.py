@@ -2,6 +2,7 @@
 Debian's Chromium driven by Playwright. Shared by tests/e2e and the benchmarks in bench/."""
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -160,3 +161,21 @@ SLIDER_TRACK = '[data-orientation="horizontal"]'
 
 def slider_track(page, i):
     return page.locator('[data-testid="stSlider"]').nth(i).locator(SLIDER_TRACK).last
+
+
+def server_log_health(log_text):
+    """What a server log says went wrong: media files the browser missed, tracebacks, model loads."""
+    return {"missing_file_lines": log_text.count("Missing file"), "server_tracebacks": log_text.count("Traceback"),
+            "model_loads": log_text.count("[latent-lab] loaded")}
+
+
+def write_report(result, out, hide=()):
+    """Print a benchmark's numbers and write them as JSON."""
+    width = max(map(len, result))
+    for key, value in result.items():
+        if key not in hide:
+            print(f"{key:>{width}}: {value}")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"wrote {out}")
