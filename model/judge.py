@@ -13,6 +13,8 @@ from torch.nn import functional as F
 
 CONFIDENT = 0.9  # a "clear digit": top-class probability at least this
 FEATURES = 128
+NOT_A_DIGIT = 10  # an 11th class, trained on noise and scrambled digits: a plain 10-way CNN
+#                   calls uniform noise a confident digit, which would make garbage look "clear"
 
 
 class DigitJudge(nn.Module):
@@ -26,7 +28,7 @@ class DigitJudge(nn.Module):
         )
         self.features = nn.Sequential(nn.Flatten(), nn.Linear(64 * 7 * 7, FEATURES), nn.ReLU())
         self.dropout = nn.Dropout(0.3)
-        self.classify = nn.Linear(FEATURES, 10)
+        self.classify = nn.Linear(FEATURES, NOT_A_DIGIT + 1)
         # Feature statistics of the real MNIST test digits, for the Fréchet distance.
         self.register_buffer("ref_mean", torch.zeros(FEATURES, dtype=torch.float64))
         self.register_buffer("ref_cov", torch.eye(FEATURES, dtype=torch.float64))
@@ -43,17 +45,18 @@ class Verdict:
     """How digit-like a batch is; every field is a plain number or list."""
 
     n: int
-    confident_share: float  # share with top-class probability >= CONFIDENT
-    inception_score: float  # exp E[KL(p(y|x) || p(y))]: 1 = no variety/clarity, 10 = ceiling
-    histogram: list  # predicted-digit counts, index = digit
+    confident_share: float  # share whose top class is a digit with probability >= CONFIDENT
+    inception_score: float  # exp E[KL(p(y|x) || p(y))] over the 10 digits: 1 = no variety/clarity, 10 = ceiling
+    histogram: list  # counts of images whose top class is each digit (not-a-digit images left out)
+    not_digits: int  # images whose top class is "not a digit"
     frechet: float  # Fréchet distance to the real test digits in judge features
-    predictions: list  # predicted digit per image
-    confidences: list  # top-class probability per image
+    predictions: list  # most likely digit per image (over the 10 digits)
+    confidences: list  # that digit's probability per image
 
 
 @torch.inference_mode()
 def judge_outputs(judge, images, batch_size=2000):
-    """Softmax probabilities [N,10] and features [N,128] as float64 numpy arrays."""
+    """Softmax probabilities [N,11] (10 digits, then not-a-digit) and features [N,128], float64."""
     probs, feats = [], []
     for chunk in images.split(batch_size):
         logits, f = judge(chunk.float())
@@ -85,24 +88,28 @@ def feature_stats(feats):
 def score(judge, images):
     """The judge's verdict on a batch of images [N,1,28,28] in [0,1]."""
     probs, feats = judge_outputs(judge, images)
-    top = probs.max(axis=1)
-    predictions = probs.argmax(axis=1)
+    top_class = probs.argmax(axis=1)
+    digits = probs[:, :NOT_A_DIGIT]
+    predictions = digits.argmax(axis=1)
+    confidences = digits.max(axis=1)
+    is_digit = top_class != NOT_A_DIGIT
     mean, cov = feature_stats(feats)
     return Verdict(
         n=len(images),
-        confident_share=float((top >= CONFIDENT).mean()),
-        inception_score=inception_score(probs),
-        histogram=np.bincount(predictions, minlength=10).tolist(),
+        confident_share=float((is_digit & (confidences >= CONFIDENT)).mean()),
+        inception_score=inception_score(digits / digits.sum(axis=1, keepdims=True)),
+        histogram=np.bincount(predictions[is_digit], minlength=NOT_A_DIGIT).tolist(),
+        not_digits=int((~is_digit).sum()),
         frechet=frechet_distance(mean, cov, judge.ref_mean.numpy(), judge.ref_cov.numpy()),
         predictions=predictions.tolist(),
-        confidences=top.tolist(),
+        confidences=confidences.tolist(),
     )
 
 
 @torch.inference_mode()
 def accuracy(judge, images, labels):
     probs, _ = judge_outputs(judge, images)
-    return float((probs.argmax(axis=1) == labels.numpy()).mean())
+    return float((probs[:, :NOT_A_DIGIT].argmax(axis=1) == labels.numpy()).mean())
 
 
 @torch.inference_mode()

@@ -11,7 +11,7 @@ from torch.nn import functional as F
 
 from model.checkpoint import save_checkpoint
 from model.data import batches, load_mnist
-from model.judge import DigitJudge, accuracy, set_reference
+from model.judge import NOT_A_DIGIT, DigitJudge, accuracy, set_reference
 
 
 def train_judge(train_images, train_labels, epochs=3, batch_size=128, lr=1e-3, seed=0, log=print):
@@ -26,8 +26,11 @@ def train_judge(train_images, train_labels, epochs=3, batch_size=128, lr=1e-3, s
         judge.train()
         start, total = time.time(), 0.0
         for idx in batches(len(train_images), batch_size, generator):
-            x = random_shift(train_images[idx], generator)
-            loss = F.cross_entropy(judge(x)[0], train_labels[idx])
+            digits = random_shift(train_images[idx], generator)
+            junk = not_digits(train_images[idx[: len(idx) // 8]], generator)
+            x = torch.cat([digits, junk])
+            y = torch.cat([train_labels[idx], torch.full((len(junk),), NOT_A_DIGIT)])
+            loss = F.cross_entropy(judge(x)[0], y)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -36,6 +39,19 @@ def train_judge(train_images, train_labels, epochs=3, batch_size=128, lr=1e-3, s
         log(f"epoch {epoch}: train loss {total / len(train_images):.4f} ({time.time() - start:.0f}s)")
     judge.eval()
     return judge
+
+
+def not_digits(digits, generator):
+    """Images that are not digits: uniform and sparse noise, smooth blobs, scrambled digits."""
+    n = len(digits)
+    kind = torch.randint(0, 4, (n, 1, 1, 1), generator=generator)
+    uniform = torch.rand(n, 1, 28, 28, generator=generator)
+    sparse = (torch.rand(n, 1, 28, 28, generator=generator) < torch.rand(n, 1, 1, 1, generator=generator) * 0.5)
+    blobs = F.interpolate(torch.rand(n, 1, 7, 7, generator=generator), size=28, mode="bilinear")
+    order = torch.randperm(28 * 28, generator=generator)
+    scrambled = digits.flatten(1)[:, order].reshape(n, 1, 28, 28)
+    return torch.where(kind == 0, uniform, torch.where(kind == 1, sparse.float(),
+                                                        torch.where(kind == 2, blobs, scrambled)))
 
 
 def random_shift(x, generator, max_shift=2):

@@ -117,5 +117,5 @@ def test_inception_score_bounds():
 def test_judge_verdict_fields(tiny_judge, test_digits):
     images, _ = test_digits
     v = score(tiny_judge, images[:40])
-    assert v.n == 40 and sum(v.histogram) == 40 and len(v.predictions) == 40
+    assert v.n == 40 and sum(v.histogram) + v.not_digits == 40 and len(v.predictions) == 40
     assert 0 <= v.confident_share <= 1 and 1 <= v.inception_score <= 10 + 1e-6

@@ -32,8 +32,9 @@ def verdict_markdown(verdict):
     seen = [d for d, c in enumerate(verdict.histogram) if c]
     missing = [d for d, c in enumerate(verdict.histogram) if not c]
     counts = " ".join(f"**{d}**×{c}" for d, c in enumerate(verdict.histogram) if c)
+    junk = f" · **{verdict.not_digits}** look like no digit at all" if verdict.not_digits else ""
     lines = [
-        f"**{clear} of {verdict.n}** look like a clear digit (judge ≥ 90 % sure).",
+        f"**{clear} of {verdict.n}** look like a clear digit (judge ≥ 90 % sure){junk}.",
         f"Digits the judge sees: {counts or 'none'}"
         + (f" — never: {', '.join(map(str, missing))}" if missing and len(seen) > 0 else ""),
         f"Fréchet distance to real digits: **{verdict.frechet:.1f}** (lower is more digit-like).",
