@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import (DIGIT, SLIDER, click_map, launch, map_ranges, open_app,  # noqa: E402
-                               random_map_point, random_track_point, slider_track, src, streamlit_server,
+                               click_slider, random_map_point, slider_track, src, streamlit_server,
                                wait_idle, wait_src_change)
 
 TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 300}
@@ -62,9 +62,9 @@ def slider_moves(page, n, rng):
     times = []
     count = page.locator(SLIDER).count()
     for i in range(n):
-        x, y = random_track_point(rng, slider_track(page, i % count).bounding_box())
+        slider_track(page, i % count).scroll_into_view_if_needed()
         before = src(page, DIGIT)
-        times.append(timed(lambda: page.mouse.click(x, y), page, DIGIT, before))
+        times.append(timed(lambda: click_slider(page, i % count, rng), page, DIGIT, before))
     return times
 
 

@@ -50,10 +50,13 @@ async def student(browser, url, dim, deadline, rng, record):
             await asyncio.sleep(rng.uniform(1.0, 3.0))  # a student looks before the next move
             before = await page.eval_on_selector(DIGIT, "el => el.src")
             if rng.random() < 0.6:
-                x, y = random_track_point(rng, await slider_track(page, rng.randrange(dim)).bounding_box())
+                track = slider_track(page, rng.randrange(dim))
+                await track.scroll_into_view_if_needed()
+                x, y = random_track_point(rng, await track.bounding_box())
                 kind = "slider"
             else:
                 point = random_map_point(rng, await page.evaluate(JS_MAP_RANGES, 0))
+                await page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
                 x, y = await page.evaluate(JS_MAP_PIXEL, [*point, 0])
                 kind = "map"
             start = time.perf_counter()

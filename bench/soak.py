@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import (DIGIT, broken_images, click_map, exceptions, launch, map_ranges,  # noqa: E402
-                               open_app, random_map_point, random_track_point, rss_mb, slider_track, src,
+                               click_slider, open_app, random_map_point, rss_mb, src,
                                server_log_health, streamlit_server, wait_idle, wait_src_change, write_report)
 
 
@@ -46,7 +46,7 @@ def main():
             before = src(page, DIGIT)
             t = time.perf_counter()
             if kind == "slider":
-                page.mouse.click(*random_track_point(rng, slider_track(page, rng.randrange(args.dim)).bounding_box()))
+                click_slider(page, rng.randrange(args.dim), rng)
             else:
                 click_map(page, *random_map_point(rng, ranges))
             try:

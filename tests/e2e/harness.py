@@ -142,6 +142,7 @@ def map_ranges(page, chart=0):
 
 
 def click_map(page, x, y, chart=0):
+    page.locator(".js-plotly-plot").nth(chart).scroll_into_view_if_needed()
     px, py = map_pixel(page, x, y, chart)
     page.mouse.click(px, py)
 
@@ -161,6 +162,13 @@ SLIDER_TRACK = '[data-orientation="horizontal"]'
 
 def slider_track(page, i):
     return page.locator('[data-testid="stSlider"]').nth(i).locator(SLIDER_TRACK).last
+
+
+def click_slider(page, i, rng):
+    """Click (press and release) slider i at a random position of its track."""
+    track = slider_track(page, i)
+    track.scroll_into_view_if_needed()
+    page.mouse.click(*random_track_point(rng, track.bounding_box()))
 
 
 def server_log_health(log_text):
