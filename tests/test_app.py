@@ -122,6 +122,9 @@ def test_jump_to_a_test_digit_shows_three_images_and_the_label():
     for alt in ("original", "AE reconstruction", "VAE reconstruction"):
         assert len(images(at, alt)) == 1
     assert re.search(r"\*\*Test digit #\d+\*\* \(label \*\*\d\*\*\)", markdown_text(at))
+    at.slider[0].set_value(1.0)
+    ok(at.run())
+    assert not images(at, "original")  # moving away from the digit hides its reconstructions
 
 
 def test_the_size_switch_changes_the_number_of_sliders():

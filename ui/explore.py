@@ -16,18 +16,24 @@ from ui.resources import manifold_png
 from ui.session import SLIDER_STEP, current_z, set_z, slider_key, sync_link
 from ui.state import Z_LIMIT, selected_point
 
+
 def map_key(dim):
     return f"map{dim}"
 
 
+def clear_jump(dim):
+    """The reconstructions belong to the test digit jumped to; any other move hides them."""
+    st.session_state[f"jump{dim}"] = None
+
+
 def on_random_z(dim):
     set_z(dim, np.random.default_rng().standard_normal(dim))
-    st.session_state[f"jump{dim}"] = None
+    clear_jump(dim)
 
 
 def on_reset(dim):
     set_z(dim, np.zeros(dim))
-    st.session_state[f"jump{dim}"] = None
+    clear_jump(dim)
 
 
 def on_jump(lab):
@@ -40,7 +46,7 @@ def apply_map_click(lab, point):
     """A clicked plane point -> z on the map's plane -> sliders."""
     dim = lab.latent_dim
     set_z(dim, lab.spaces["vae"].projection.inverse(np.array(point)))
-    st.session_state[f"jump{dim}"] = None
+    clear_jump(dim)
     st.session_state[f"map_applied{dim}"] = point
     clicks = st.session_state.get(f"clicks{dim}", [])
     st.session_state[f"clicks{dim}"] = (clicks + [list(point)])[-2:]
@@ -71,7 +77,7 @@ def sliders(lab):
         with columns[rank // per_column]:
             st.slider(
                 f"z{i + 1}  ·  KL {lab.kl_per_dim[i]:.2f}", -Z_LIMIT, Z_LIMIT, step=SLIDER_STEP,
-                key=slider_key(dim, i), format="%.2f",
+                key=slider_key(dim, i), format="%.2f", on_change=clear_jump, args=(dim,),
                 help=f"Latent dimension {i + 1}. KL to the prior: {lab.kl_per_dim[i]:.2f} nats "
                      "on average over the test digits (more KL = the VAE uses this dimension more).",
             )
@@ -125,10 +131,8 @@ def explore_panel(lab):
     ensure_z(dim)
     pending_map_click(lab)
     left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.markdown(f"**{dim} latent sliders** · most used dimension first")
-        sliders(lab)
-        latent_map_panel(lab, current_z(dim))
+    # The right column is written first: the new digit reaches the browser before the map's
+    # 10,000 points are serialised and sent.
     with right:
         decoded_digit(lab, current_z(dim))
         b1, b2, b3 = st.columns(3)
@@ -142,4 +146,8 @@ def explore_panel(lab):
         if jump is not None:
             reconstructions(lab, jump)
         manifold_panel(lab)
+    with left:
+        st.markdown(f"**{dim} latent sliders** · most used dimension first")
+        sliders(lab)
+        latent_map_panel(lab, current_z(dim))
     sync_link()

@@ -93,7 +93,7 @@ def open_app(page, url, query="", timeout=60_000):
     """Navigate and wait until the first run has finished and its last element is on the page."""
     page.goto(f"{url}/{query}")
     explore = "tab=" not in query or "tab=explore" in query
-    page.wait_for_selector('img[alt="manifold grid"]' if explore else "img", timeout=timeout)
+    page.wait_for_selector(".js-plotly-plot .main-svg" if explore else "img", timeout=timeout)
     wait_idle(page, timeout)
 
 
