@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import (CHROMIUM_FLAGS, DIGIT, JS_BROKEN_IMAGES, JS_MAP_PIXEL, JS_MAP_RANGES,  # noqa: E402
+from tests.e2e.harness import (CHROMIUM_FLAGS, DIGIT, JS_SLIDER_FRACTION, SLIDER, JS_BROKEN_IMAGES, JS_MAP_PIXEL, JS_MAP_RANGES,  # noqa: E402
                                JS_SRC_CHANGED, chromium_path, random_map_point, random_track_point, rss_mb,
                                server_log_health, slider_track, streamlit_server, write_report)
 
@@ -50,9 +50,11 @@ async def student(browser, url, dim, deadline, rng, record):
             await asyncio.sleep(rng.uniform(1.0, 3.0))  # a student looks before the next move
             before = await page.eval_on_selector(DIGIT, "el => el.src")
             if rng.random() < 0.6:
-                track = slider_track(page, rng.randrange(dim))
+                i = rng.randrange(dim)
+                track = slider_track(page, i)
                 await track.scroll_into_view_if_needed()
-                x, y = random_track_point(rng, await track.bounding_box())
+                current = await page.locator(SLIDER).nth(i).evaluate(JS_SLIDER_FRACTION)
+                x, y = random_track_point(rng, await track.bounding_box(), current)
                 kind = "slider"
             else:
                 point = random_map_point(rng, await page.evaluate(JS_MAP_RANGES, 0))

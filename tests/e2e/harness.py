@@ -152,9 +152,16 @@ def random_map_point(rng, ranges, margin=0.05):
     return [rng.uniform(lo + margin * (hi - lo), hi - margin * (hi - lo)) for lo, hi in ranges]
 
 
-def random_track_point(rng, box):
-    """A random pixel on a slider's track (a click there moves the thumb and releases it)."""
-    return box["x"] + box["width"] * rng.uniform(0.05, 0.95), box["y"] + box["height"] / 2
+def random_track_point(rng, box, current=0.5):
+    """A random pixel on a slider's track (a click there moves the thumb and releases it),
+    away from the thumb's current position (current: 0..1), where a click would change nothing."""
+    while True:
+        f = rng.uniform(0.05, 0.95)
+        if abs(f - current) > 0.08:
+            return box["x"] + box["width"] * f, box["y"] + box["height"] / 2
+
+
+JS_SLIDER_FRACTION = "el => (Number(el.value) - Number(el.min)) / (Number(el.max) - Number(el.min))"
 
 
 SLIDER_TRACK = '[data-orientation="horizontal"]'
@@ -168,7 +175,8 @@ def click_slider(page, i, rng):
     """Click (press and release) slider i at a random position of its track."""
     track = slider_track(page, i)
     track.scroll_into_view_if_needed()
-    page.mouse.click(*random_track_point(rng, track.bounding_box()))
+    current = page.locator(SLIDER).nth(i).evaluate(JS_SLIDER_FRACTION)
+    page.mouse.click(*random_track_point(rng, track.bounding_box(), current))
 
 
 def server_log_health(log_text):
