@@ -33,9 +33,11 @@ def digit_traces(points, labels, size=4, showlegend=True, legendgroup=True, opac
     return traces
 
 
-def latent_map(points, labels, axis_titles, current, limit=None, height=520):
-    """Test-digit codes by digit, an invisible click grid over the whole view, and the current z.
+def latent_map_base(points, labels, axis_titles, limit=None, height=520):
+    """The map without the current z: test-digit codes by digit and an invisible click grid.
 
+    Built once per model and reused as a plain dict (see with_current_z): only the marker
+    changes from one slider move to the next.
     limit: clip the view to ±limit (the sliders' range), so every clickable point is one the
     sliders can show.
     """
@@ -49,10 +51,6 @@ def latent_map(points, labels, axis_titles, current, limit=None, height=520):
         x=gx.astype(np.float32), y=gy.astype(np.float32), mode="markers", name="click grid",
         showlegend=False, hoverinfo="none", marker={"size": 8, "opacity": 0, "color": "#000"},
     ))
-    fig.add_trace(go.Scattergl(
-        x=[current[0]], y=[current[1]], mode="markers", name="current z", hoverinfo="skip",
-        marker={"symbol": "x", "size": 18, "color": "#111", "line": {"width": 2, "color": "#fff"}},
-    ))
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, uirevision="latent-map",
         xaxis={"title": axis_titles[0], "range": list(x_range), "zeroline": True},
@@ -60,7 +58,15 @@ def latent_map(points, labels, axis_titles, current, limit=None, height=520):
         legend={"title": "digit (click to hide)", "itemsizing": "constant"},
         hovermode="closest", hoverdistance=12, clickmode="event+select", dragmode="pan",
     )
-    return fig
+    return fig.to_dict()
+
+
+def with_current_z(base, current):
+    """A new figure dict: the shared base (not mutated) plus the current-z marker."""
+    marker = {"type": "scattergl", "x": [float(current[0])], "y": [float(current[1])], "mode": "markers",
+              "name": "current z", "hoverinfo": "skip",
+              "marker": {"symbol": "x", "size": 18, "color": "#111", "line": {"width": 2, "color": "#fff"}}}
+    return {"data": [*base["data"], marker], "layout": base["layout"]}
 
 
 def circle(radius, center, n=100):

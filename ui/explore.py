@@ -10,9 +10,9 @@ import random
 import numpy as np
 import streamlit as st
 
-from ui.charts import latent_map
+from ui.charts import with_current_z
 from ui.panels import show_digit, show_image
-from ui.resources import manifold_png
+from ui.resources import manifold_png, map_base
 from ui.session import SLIDER_STEP, current_z, set_z, slider_key, sync_link
 from ui.state import Z_LIMIT, selected_point
 
@@ -101,10 +101,7 @@ def reconstructions(lab, index):
 
 
 def latent_map_panel(lab, z):
-    space = lab.spaces["vae"]
-    # On the 2-D map the axes are z itself: show exactly the square the sliders can reach.
-    limit = Z_LIMIT if lab.latent_dim == 2 else None
-    fig = latent_map(space.points, lab.labels, space.projection.axis_titles, space.projection.forward(z), limit)
+    fig = with_current_z(map_base(lab), lab.spaces["vae"].projection.forward(z))
     st.plotly_chart(fig, key=map_key(lab.latent_dim), on_select=lambda: on_map_click(lab),
                     selection_mode="points", config={"displaylogo": False, "scrollZoom": False})
     where = "the latent space itself" if lab.latent_dim == 2 else "the plane of the first two principal components"

@@ -3,6 +3,7 @@
 Cached objects are shared by every session, so nothing in them may be mutated.
 """
 
+import gc
 import sys
 
 import streamlit as st
@@ -11,7 +12,9 @@ import torch
 from model import CheckpointError
 from model.lab import checkpoint_dir, load_lab
 from model.latent import manifold_grid
+from ui.charts import latent_map_base
 from ui.images import png, tile
+from ui.state import Z_LIMIT
 
 
 @st.cache_resource(show_spinner="Loading the models…", max_entries=4)
@@ -21,6 +24,9 @@ def get_lab(latent_dim, folder):
     torch.set_num_threads(1)
     lab = load_lab(latent_dim, folder)
     lab.classify(lab.decode("vae", [0.0] * latent_dim))  # warm-up: the first forward pass is slow
+    # Move everything alive now (models, torch, streamlit) out of the cyclic collector's scans:
+    # full collections triggered by per-rerun garbage then stop pausing interactions.
+    gc.freeze()
     # One line per load in the server log: the load benchmark checks it happens once per size.
     print(f"[latent-lab] loaded the {latent_dim}-D models from {folder}", file=sys.stderr, flush=True)
     return lab
@@ -44,3 +50,15 @@ def _manifold_png(latent_dim, kind, n, folder):
     space = lab.spaces[kind]
     points, _, _ = manifold_grid(kind, space.points, n, space.projection)
     return png(tile(lab.decode(kind, points), n, gap=0), 2)
+
+
+def map_base(lab):
+    return _map_base(lab.latent_dim, str(checkpoint_dir()))
+
+
+@st.cache_resource(max_entries=4)
+def _map_base(latent_dim, folder):
+    space = get_lab(latent_dim, folder).spaces["vae"]
+    # On the 2-D map the axes are z itself: show exactly the square the sliders can reach.
+    return latent_map_base(space.points, get_lab(latent_dim, folder).labels, space.projection.axis_titles,
+                           Z_LIMIT if latent_dim == 2 else None)
