@@ -85,6 +85,13 @@ def feature_stats(feats):
     return feats.mean(axis=0), cov
 
 
+def classify(judge, images):
+    """(most likely digit, its probability, is-a-digit) per image: no batch statistics."""
+    probs, _ = judge_outputs(judge, images)
+    digits = probs[:, :NOT_A_DIGIT]
+    return digits.argmax(axis=1), digits.max(axis=1), probs.argmax(axis=1) != NOT_A_DIGIT
+
+
 def score(judge, images):
     """The judge's verdict on a batch of images [N,1,28,28] in [0,1]."""
     probs, feats = judge_outputs(judge, images)

@@ -15,7 +15,7 @@ import torch
 from model.checkpoint import CheckpointError, load_model
 from model.data import load_test_digits
 from model.evaluate import codes_of
-from model.judge import Verdict, score
+from model.judge import Verdict, classify, score
 from model.latent import Projection, dims_by_usage, fit_gaussian, fit_projection, kl_per_dim
 
 SHIPPED_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -68,8 +68,8 @@ class Lab:
 
     def classify(self, image):
         """(predicted digit, its probability) for one image."""
-        verdict = score(self.judge, image.reshape(1, 1, 28, 28))
-        return verdict.predictions[0], verdict.confidences[0]
+        digit, confidence, _ = classify(self.judge, image.reshape(1, 1, 28, 28))
+        return int(digit[0]), float(confidence[0])
 
 
 def _space(net, images):
