@@ -36,17 +36,12 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def browser_cpu_seconds():
-    """CPU time used by every Chromium process on the machine (the load driver's own cost)."""
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if b"chromium" in (entry / "cmdline").read_bytes():
-                    total += cpu_seconds(int(entry.name))
-            except OSError:
-                pass
-    return total
+def machine_cpu_seconds():
+    """Busy CPU time of the whole machine so far, all cores (Linux /proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def chromium_path():
