@@ -39,7 +39,13 @@ class MemorySampler(threading.Thread):
             time.sleep(self.every)
 
 
-async def student(browser, url, dim, seconds, rng, record, arrival):
+def arrive(record, everyone_loaded):
+    record["loaded"] += 1
+    if record["loaded"] >= record["sessions"]:
+        everyone_loaded.set()
+
+
+async def student(browser, url, dim, seconds, rng, record, arrival, everyone_loaded):
     await asyncio.sleep(arrival)  # students do not all press Enter in the same millisecond
     context = await browser.new_context(viewport={"width": 1400, "height": 950})
     page = await context.new_page()
@@ -49,6 +55,9 @@ async def student(browser, url, dim, seconds, rng, record, arrival):
         await page.wait_for_selector('img[alt="manifold grid"]', timeout=180_000)
         await page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
         record["page_load"].append((time.perf_counter() - start) * 1000)
+        # Class starts when every laptop shows the page: then all of them interact at once.
+        arrive(record, everyone_loaded)
+        await everyone_loaded.wait()
         deadline = time.time() + seconds
         while time.time() < deadline:
             await asyncio.sleep(rng.uniform(1.0, 3.0))  # a student looks before the next move
@@ -76,6 +85,8 @@ async def student(browser, url, dim, seconds, rng, record, arrival):
         record["broken_images"] += await page.evaluate(JS_BROKEN_IMAGES)
     except Exception as err:  # noqa: BLE001
         record["errors"].append(repr(err)[:200])
+        if not everyone_loaded.is_set():
+            arrive(record, everyone_loaded)  # a failed page must not hold the others back
     finally:
         await context.close()
 
@@ -83,7 +94,9 @@ async def student(browser, url, dim, seconds, rng, record, arrival):
 async def classroom(url, sessions, seconds, dims, browsers):
     from playwright.async_api import async_playwright
 
-    record = {"latency": [], "page_load": [], "timeouts": 0, "exceptions": 0, "broken_images": 0, "errors": []}
+    record = {"latency": [], "page_load": [], "timeouts": 0, "exceptions": 0, "broken_images": 0, "errors": [],
+              "loaded": 0, "sessions": sessions}
+    everyone_loaded = asyncio.Event()
     async with async_playwright() as p:
         # Several browser processes, as a class has several laptops: one Chromium renders every
         # page's WebGL in a single GPU process, which would serialise the whole class.
@@ -91,7 +104,7 @@ async def classroom(url, sessions, seconds, dims, browsers):
                     for _ in range(max(1, min(browsers, sessions)))]
         rngs = [random.Random(i) for i in range(sessions)]
         await asyncio.gather(*(student(browsers[i % len(browsers)], url, dims[i % len(dims)], seconds, rngs[i],
-                                       record, arrival=i * 0.5) for i in range(sessions)))
+                                       record, i * 0.5, everyone_loaded) for i in range(sessions)))
         for browser in browsers:
             await browser.close()
     return record

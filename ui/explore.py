@@ -103,7 +103,7 @@ def reconstructions(lab, index):
 def latent_map_panel(lab, z):
     fig = with_current_z(map_base(lab), lab.spaces["vae"].projection.forward(z))
     st.plotly_chart(fig, key=map_key(lab.latent_dim), on_select=lambda: on_map_click(lab),
-                    selection_mode="points", config={"displaylogo": False, "scrollZoom": False})
+                    selection_mode="points", config={"displayModeBar": False, "scrollZoom": False})
     where = "the latent space itself" if lab.latent_dim == 2 else "the plane of the first two principal components"
     st.caption(f"10,000 test digits, placed by the VAE's encoder on {where}. "
                "Click anywhere — on a digit or on empty space — to decode that point.")
