@@ -17,8 +17,9 @@ STEPS = (
      "Below: one test digit, its code, and both models' reconstructions."),
     ("…but its latent space has holes",
      "Nothing told the AE *where* to put its codes. They end up in scattered clumps, and the space between "
-     "them was never trained. Pick random points, as if generating, and most land in those holes: "
-     "the decoder returns smudges. Count how many the judge accepts."),
+     "them was never trained. Pick random points, as if generating, and they land where the AE never put a "
+     "code: the decoder returns smudges, or the same few digits over and over. Count how many the judge "
+     "accepts, and which digits never appear."),
     ("A VAE's encoder outputs a distribution",
      "A variational auto-encoder (VAE) maps a digit to a small cloud — a mean and a spread — not a point, "
      "and decodes a random sample from it. A second loss term, the KL divergence, pulls every cloud toward "
@@ -65,8 +66,9 @@ def step_holes(lab):
     with left:
         sample_panel(lab, "ae", z["ae"], 6)
     with right:
-        codes_view(lab, z, "Left: the AE's codes and where these 36 random points (red ×) fell. "
-                           "Most land between its clumps, where the decoder was never trained.")
+        codes_view(lab, z, "Left: the AE's codes and where these 36 random points (red ×) fell — look at the "
+                           "axis scale: N(0, I) covers only a small patch of the AE's space, in a corner of its "
+                           "clumps or between them.")
 
 
 def step_distribution(lab):
