@@ -10,8 +10,8 @@ from ui.compare import compare_panel
 from ui.explore import explore_panel
 from ui.interpolate import interpolate_panel
 from ui.lesson import lesson_panel
-from ui.session import TAB_LABELS, init_from_link, sync_link
 from ui.resources import lab_or_error
+from ui.session import TAB_LABELS, init_from_link, sync_link
 from ui.state import LATENT_SIZES
 
 torch.set_num_threads(1)  # see ui.resources: small forward passes, many sessions, 2 cores

@@ -24,7 +24,6 @@ SHIPPED_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 def checkpoint_dir():
     """The shipped folder, or LATENT_LAB_CHECKPOINTS (another set of models; tests use broken ones)."""
     return Path(os.environ.get("LATENT_LAB_CHECKPOINTS") or SHIPPED_CHECKPOINTS)
-LATENT_SIZES = (2, 16)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ def map_base(lab):
 
 @st.cache_resource(max_entries=4)
 def _map_base(latent_dim, folder):
-    space = get_lab(latent_dim, folder).spaces["vae"]
+    lab = get_lab(latent_dim, folder)
+    space = lab.spaces["vae"]
     # On the 2-D map the axes are z itself: show exactly the square the sliders can reach.
-    return latent_map_base(space.points, get_lab(latent_dim, folder).labels, space.projection.axis_titles,
+    return latent_map_base(space.points, lab.labels, space.projection.axis_titles,
                            Z_LIMIT if latent_dim == 2 else None)

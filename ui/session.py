@@ -24,6 +24,7 @@ def set_z(dim, values):
     for i, v in enumerate(clamp_z(values)):
         st.session_state[slider_key(dim, i)] = round(v / SLIDER_STEP) * SLIDER_STEP
 
+
 TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/compare: AE vs VAE",
               "interpolate": ":material/linear_scale: Interpolate", "lesson": ":material/school: Lesson"}
 TAB_IDS = {label: tab for tab, label in TAB_LABELS.items()}
