@@ -6,7 +6,7 @@ import streamlit as st
 
 from model.latent import gaussian_samples, prior_samples
 from ui.charts import codes_figure
-from ui.panels import show_tiles, show_verdict
+from ui.panels import let_the_browser_paint, show_tiles, show_verdict
 from ui.session import sync_link
 from ui.state import AE_SAMPLING, MAX_SEED, SAMPLE_COUNTS
 
@@ -61,6 +61,7 @@ def compare_panel(lab):
         sample_panel(lab, "ae", z["ae"], columns)
     with right:
         sample_panel(lab, "vae", z["vae"], columns)
+    let_the_browser_paint()
     st.markdown("#### Where do the codes live?")
     st.plotly_chart(codes_figure(lab.spaces, lab.labels, z), key=f"codes{lab.latent_dim}",
                     config={"displaylogo": False})

@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from ui.charts import with_current_z
-from ui.panels import show_digit, show_image
+from ui.panels import let_the_browser_paint, show_digit, show_image
 from ui.resources import manifold_png, map_base
 from ui.session import SLIDER_STEP, current_z, set_z, slider_key, sync_link
 from ui.state import Z_LIMIT, selected_point
@@ -128,8 +128,8 @@ def explore_panel(lab):
     ensure_z(dim)
     pending_map_click(lab)
     left, right = st.columns([3, 2], gap="large")
-    # The right column is written first: the new digit reaches the browser before the map's
-    # 10,000 points are serialised and sent.
+    # The right column is written first, and the browser gets to draw it before the map's
+    # 10,000 points arrive and its chart is re-created for the moved marker.
     with right:
         decoded_digit(lab, current_z(dim))
         b1, b2, b3 = st.columns(3)
@@ -143,6 +143,7 @@ def explore_panel(lab):
         if jump is not None:
             reconstructions(lab, jump)
         manifold_panel(lab)
+    let_the_browser_paint()
     with left:
         st.markdown(f"**{dim} latent sliders** · most used dimension first")
         sliders(lab)
