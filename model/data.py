@@ -1,9 +1,12 @@
 """MNIST as in-memory tensors, and the compact test-digit pack the app ships.
 
+    python -m model.data --data-dir ../shared/data   # writes checkpoints/mnist-test.npz
+
 Training reads MNIST through torchvision. Users get torchvision's real download into a
 cache folder; offline machines pass --data-dir pointing at an existing copy.
 """
 
+import argparse
 import hashlib
 from pathlib import Path
 
@@ -56,7 +59,7 @@ def load_test_digits(path=TEST_DIGITS_PATH):
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: test-digit pack is missing. Rebuild it with "
-            "`python -m model.train --export-test-digits --data-dir DIR`."
+            "`python -m model.data --data-dir DIR` (or restore it with `git checkout -- checkpoints/mnist-test.npz`)."
         )
     with np.load(path, allow_pickle=False) as pack:
         pixels, labels = pack["images"], pack["labels"]
@@ -68,3 +71,17 @@ def batches(n, batch_size, generator=None, shuffle=True):
     """Index tensors covering range(n) in mini-batches."""
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     return order.split(batch_size)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Write the test-digit pack the app shows (uint8, compressed).")
+    parser.add_argument("--data-dir", default=None, help="folder holding MNIST/raw (omit to download)")
+    parser.add_argument("--out", default=str(TEST_DIGITS_PATH))
+    args = parser.parse_args(argv)
+    images, labels, _ = load_mnist(args.data_dir, train=False)
+    save_test_digits(images, labels, args.out)
+    print(f"wrote {args.out} ({len(images)} test digits)")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import torch
 
 from model.checkpoint import save_checkpoint
-from model.data import batches, binarize, load_mnist, save_test_digits
+from model.data import batches, binarize, load_mnist
 from model.evaluate import codes_of
 from model.latent import fit_gaussian
 from model.networks import DEFAULT_HIDDEN, build
@@ -119,8 +119,6 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 per process is best on 2 cores)")
     parser.add_argument("--data-dir", default=None, help="folder holding MNIST/raw (omit to download into ~/.cache)")
     parser.add_argument("--out", default=None, help="checkpoint path (default checkpoints/KIND-zD.pt)")
-    parser.add_argument("--export-test-digits", action="store_true",
-                        help="also write checkpoints/mnist-test.npz, the test digits the app shows")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     if args.latent_dim < 1 or args.epochs < 1:
@@ -131,10 +129,7 @@ def main(argv=None):
                          batch_size=args.batch_size, lr=args.lr, kl_warmup_epochs=args.kl_warmup_epochs,
                          seed=args.seed, limit=args.limit)
     train_images, _, digest = load_mnist(args.data_dir, train=True)
-    test_images, test_labels, _ = load_mnist(args.data_dir, train=False)
-    if args.export_test_digits:
-        save_test_digits(test_images, test_labels)
-        print("wrote checkpoints/mnist-test.npz")
+    test_images, _, _ = load_mnist(args.data_dir, train=False)
     if config.limit:
         train_images = train_images[: config.limit]
     out = args.out or f"checkpoints/{config.kind}-z{config.latent_dim}.pt"

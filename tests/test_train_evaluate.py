@@ -119,3 +119,20 @@ def test_judge_verdict_fields(tiny_judge, test_digits):
     v = score(tiny_judge, images[:40])
     assert v.n == 40 and sum(v.histogram) + v.not_digits == 40 and len(v.predictions) == 40
     assert 0 <= v.confident_share <= 1 and 1 <= v.inception_score <= 10 + 1e-6
+
+
+def test_test_digit_pack_round_trip(mnist_dir, tmp_path, test_digits):
+    from model.data import load_test_digits
+
+    out = tmp_path / "pack.npz"
+    run_module("model.data", "--data-dir", str(mnist_dir), "--out", str(out))
+    images, labels = load_test_digits(out)
+    assert images.shape == (300, 1, 28, 28)
+    assert torch.equal(images, test_digits[0][9700:]) and torch.equal(labels, test_digits[1][9700:])
+
+
+def test_missing_test_digit_pack_names_the_fix(tmp_path):
+    from model.data import load_test_digits
+
+    with pytest.raises(FileNotFoundError, match="python -m model.data"):
+        load_test_digits(tmp_path / "nope.npz")
