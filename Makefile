@@ -26,6 +26,7 @@ chromium:
 bench: install-dev chromium
 	$(PY) bench/latency.py
 	$(PY) bench/load.py
+	$(PY) bench/soak.py
 
 screenshots: install-dev chromium
 	$(PY) bench/screenshots.py

@@ -57,10 +57,12 @@ class Lab:
         with torch.inference_mode():
             return self.net(kind).decode(z)
 
+    def code(self, kind, index):
+        """Test digit index's code (VAE: posterior mean), as computed once at load: [d] float tensor."""
+        return torch.from_numpy(self.spaces[kind].codes[index]).float()
+
     def reconstruct(self, kind, index):
-        with torch.inference_mode():
-            net = self.net(kind)
-            return net.decode(net.encode(self.images[index : index + 1]))
+        return self.decode(kind, self.code(kind, index))
 
     def judge_images(self, images) -> Verdict:
         return score(self.judge, images)

@@ -20,13 +20,13 @@ def map_range(points, pad=0.08):
     return (lo[0] - pad * span[0], hi[0] + pad * span[0]), (lo[1] - pad * span[1], hi[1] + pad * span[1])
 
 
-def digit_traces(points, labels, size=4, showlegend=True, legendgroup=True, opacity=0.55):
+def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55):
     traces = []
     for digit in range(10):
         sel = labels == digit
         traces.append(go.Scattergl(
             x=points[sel, 0].astype(np.float32), y=points[sel, 1].astype(np.float32), mode="markers",
-            name=str(digit), legendgroup=str(digit) if legendgroup else None, showlegend=showlegend,
+            name=str(digit), legendgroup=str(digit), showlegend=showlegend,
             marker={"color": PALETTE[digit], "size": size, "opacity": opacity},
             hovertemplate=f"digit {digit}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
         ))

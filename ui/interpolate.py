@@ -4,7 +4,6 @@ import random
 
 import numpy as np
 import streamlit as st
-import torch
 
 from model.latent import lerp, slerp
 from ui.panels import show_tiles
@@ -28,10 +27,8 @@ def on_endpoints_from_clicks(lab):
 
 
 def path(lab, kind, a, b, steps, method):
-    with torch.inference_mode():
-        ends = lab.net(kind).encode(lab.images[[a, b]])
     walk = slerp if method == "spherical" and kind == "vae" else lerp
-    return walk(ends[0], ends[1], steps)
+    return walk(lab.code(kind, a), lab.code(kind, b), steps)
 
 
 @st.fragment

@@ -42,8 +42,7 @@ def on_step(delta):
 
 def step_compress(lab):
     index = LESSON_DIGIT
-    with torch.inference_mode():
-        code = lab.ae.encode(lab.images[index : index + 1])[0]
+    code = lab.code("ae", index)
     cols = st.columns(3)
     with cols[0]:
         show_digit(lab.images[index], "the digit: 784 numbers", "lesson original", scale=6)
@@ -81,9 +80,7 @@ def step_distribution(lab):
     st.markdown(f"Mean spread σ of this digit's cloud: **{sigma.mean():.2f}** per dimension "
                 f"(the prior's is 1).")
     show_tiles(samples, 8, "8 samples from q(z | x) for one test digit, decoded", "posterior samples", scale=4)
-    with torch.inference_mode():
-        ae_code = lab.ae.encode(lab.images[index : index + 1]).repeat(8, 1)
-    codes_view(lab, {"ae": ae_code, "vae": mu + torch.exp(0.5 * logvar) * eps},
+    codes_view(lab, {"ae": lab.code("ae", index).repeat(8, 1), "vae": mu + torch.exp(0.5 * logvar) * eps},
                "Right: the VAE's codes fill the prior's circles, and this digit's 8 samples (red ×) sit inside "
                "them. Left: the AE's codes, spread wherever training put them.")
 
