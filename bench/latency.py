@@ -52,7 +52,7 @@ def cold_page(browser, url, dim, repeats):
         page.goto(f"{url}/?dim={dim}")
         page.wait_for_selector('img[alt="manifold grid"]', timeout=60_000)
         page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
-                               " && document.querySelector('.js-plotly-plot .main-svg') !== null")
+                               " && document.querySelector('[data-testid=\"latent-map\"][data-view]') !== null")
         times.append((time.perf_counter() - start) * 1000)
         context.close()
     return times

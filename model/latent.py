@@ -77,12 +77,18 @@ def manifold_grid(kind, projected_codes, n, projection):
     return projection.inverse(plane), xs, ys
 
 
-def click_grid(x_range, y_range, n=60):
-    """A regular n x n lattice over the map: invisible points that make empty space clickable."""
-    xs = np.linspace(x_range[0], x_range[1], n)
-    ys = np.linspace(y_range[0], y_range[1], n)
-    gx, gy = np.meshgrid(xs, ys)
-    return gx.ravel(), gy.ravel()
+def map_view(points, limit=None, pad=0.08):
+    """The latent map's axis ranges ((x0, x1), (y0, y1)): they hold 99.8 % of the points, padded.
+
+    limit: clip to ±limit (the sliders' range), so every clickable point is one the sliders can show.
+    """
+    lo = np.percentile(points, 0.1, axis=0)
+    hi = np.percentile(points, 99.9, axis=0)
+    span = hi - lo
+    ranges = [(lo[i] - pad * span[i], hi[i] + pad * span[i]) for i in (0, 1)]
+    if limit is not None:
+        ranges = [(max(a, -limit), min(b, limit)) for a, b in ranges]
+    return tuple((float(a), float(b)) for a, b in ranges)
 
 
 def dims_by_usage(kl_per_dim):

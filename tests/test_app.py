@@ -2,6 +2,8 @@
 
 import base64
 import io
+import itertools
+import json
 import re
 
 import numpy as np
@@ -55,85 +57,135 @@ def markdown_text(at):
 
 
 # --- Explore -------------------------------------------------------------------------------
+# The explore panel is one element (ui/explorer): AppTest reads the data it is sent and plays
+# the events the browser would send; tests/e2e drives the element itself in Chromium.
+
+def explorer(at):
+    """The data the explorer element was sent on the last run, or None when it is not on the page."""
+    found = at.get("bidi_component")
+    return json.loads(found[0].proto.json) if found else None
+
+
+def digit_png(at):
+    uri = explorer(at)["digit"]
+    assert uri.startswith("data:image/png;base64,")
+    return uri
+
+
+def z_of(at, dim):
+    """z as the session holds it (a size never moved yet sits at the origin)."""
+    keys = [f"z{dim}_{i}" for i in range(dim)]
+    return [at.session_state[k] if k in at.session_state else 0.0 for k in keys]
+
+
+def send(at, dim, kind, **fields):
+    """What the browser does on a slider release, a map click or a button: one event, one rerun."""
+    at.session_state[f"explorer{dim}"] = {"event": {"id": f"{kind}-{next(EVENT_IDS)}", "kind": kind, **fields}}
+    return ok(at.run())
+
+
+EVENT_IDS = itertools.count()
+
 
 @pytest.mark.parametrize("dim", [2, 16])
 def test_explore_renders_for_both_sizes(dim):
     at = ok(new_app(dim=str(dim)))
-    assert len(at.slider) == dim
-    assert all(s.value == 0.0 for s in at.slider)
-    assert len(images(at, "decoded digit")) == 1
-    assert png_size(images(at, "decoded digit")[0])[0] >= 224
-    assert len(images(at, "manifold grid")) == 1
+    data = explorer(at)
+    assert data["z"] == [0.0] * dim and len(data["slider_labels"]) == dim
+    assert png_size(digit_png(at).split(",")[1])[0] >= 224
+    assert data["manifold"].startswith("data:image/png;base64,")
+    assert len(base64.b64decode(data["points"])) == 10_000 * 2 * 4 and len(base64.b64decode(data["labels"])) == 10_000
+    (x0, x1), (y0, y1) = data["view"]["x"], data["view"]["y"]
+    assert x0 < 0 < x1 and y0 < 0 < y1
+    assert "judge" in data["digit_caption"] and data["recon"] is None
 
 
 def test_sliders_are_ordered_by_kl():
-    at = ok(new_app(dim="16"))
-    kls = [float(re.search(r"KL ([\d.]+)", s.label).group(1)) for s in at.slider]
-    assert kls == sorted(kls, reverse=True)
+    data = explorer(ok(new_app(dim="16")))
+    kls = [float(re.search(r"KL ([\d.]+)", data["slider_labels"][i]).group(1)) for i in data["order"]]
+    assert sorted(data["order"]) == list(range(16)) and kls == sorted(kls, reverse=True)
 
 
 def test_moving_a_slider_changes_the_decoded_digit():
     at = ok(new_app())
-    before = images(at, "decoded digit")
-    at.slider[0].set_value(2.0)
-    ok(at.run())
-    assert images(at, "decoded digit") != before
-    assert at.query_params["z"]
+    before = digit_png(at)
+    send(at, 2, "z", z=[2.0, 0.0])
+    assert digit_png(at) != before and explorer(at)["z"] == [2.0, 0.0]
+    assert at.query_params["z"] == "2,0"
 
 
-def test_a_map_selection_moves_z_and_the_sliders():
+def test_an_event_is_applied_once():
     at = ok(new_app())
-    before = images(at, "decoded digit")
-    at.session_state["map2"] = {"selection": {"points": [{"x": 1.25, "y": -0.5}], "point_indices": [0],
-                                              "box": [], "lasso": []}}
-    ok(at.run())
-    assert [at.session_state["z2_0"], at.session_state["z2_1"]] == pytest.approx([1.25, -0.5])
-    assert sorted(s.value for s in at.slider) == pytest.approx([-0.5, 1.25])  # sliders follow, in KL order
-    assert images(at, "decoded digit") != before
+    send(at, 2, "z", z=[1.0, 1.0])
+    at.session_state["z2_0"] = -1.0  # a later change from elsewhere
+    ok(at.run())  # the same event is still in the element's state: it must not move z back
+    assert z_of(at, 2) == [-1.0, 1.0]
 
 
-def test_a_map_selection_on_the_16d_plane_lands_on_the_plane():
-    from ui.resources import get_lab
+def test_a_map_click_moves_z_and_the_marker():
+    at = ok(new_app())
+    before = digit_png(at)
+    send(at, 2, "click", x=1.25, y=-0.5)
+    assert z_of(at, 2) == pytest.approx([1.25, -0.5])
+    assert explorer(at)["z"] == pytest.approx([1.25, -0.5]) and explorer(at)["marker"] == pytest.approx([1.25, -0.5])
+    assert digit_png(at) != before
+
+
+def test_a_map_click_outside_the_slider_range_is_clamped():
+    at = ok(new_app())
+    send(at, 2, "click", x=7.5, y=-40.0)
+    assert z_of(at, 2) == [3.0, -3.0]
+
+
+def test_a_map_click_on_the_16d_plane_lands_on_the_plane():
     from model.lab import checkpoint_dir
+    from ui.resources import get_lab
 
     at = ok(new_app(dim="16"))
-    at.session_state["map16"] = {"selection": {"points": [{"x": 0.8, "y": 0.3}]}}
-    ok(at.run())
-    z = np.array([at.session_state[f"z16_{i}"] for i in range(16)])
+    send(at, 16, "click", x=0.8, y=0.3)
     projection = get_lab(16, str(checkpoint_dir())).spaces["vae"].projection
     expected = np.clip(projection.inverse(np.array([0.8, 0.3])), -3, 3)
-    assert np.allclose(z, expected, atol=0.006)  # sliders round to 0.01
+    assert np.allclose(z_of(at, 16), expected, atol=0.006)  # sliders round to 0.01
+    assert explorer(at)["marker"] == pytest.approx([0.8, 0.3], abs=0.02)
 
 
 def test_random_and_origin_buttons():
     at = ok(new_app())
-    at.button[0].click()  # Random z
-    ok(at.run())
-    assert any(s.value != 0 for s in at.slider)
-    at.button[1].click()  # Origin
-    ok(at.run())
-    assert all(s.value == 0 for s in at.slider)
+    send(at, 2, "random")
+    assert any(v != 0 for v in explorer(at)["z"])
+    send(at, 2, "origin")
+    assert explorer(at)["z"] == [0.0, 0.0]
 
 
 def test_jump_to_a_test_digit_shows_three_images_and_the_label():
     at = ok(new_app())
-    at.button[2].click()
+    send(at, 2, "jump")
+    recon = explorer(at)["recon"]
+    assert [caption for _, caption in recon["images"]] == ["original", "AE reconstruction", "VAE reconstruction"]
+    assert all(uri.startswith("data:image/png;base64,") for uri, _ in recon["images"])
+    assert re.fullmatch(r"Test digit #\d+ \(label \d\): original, AE and VAE reconstructions", recon["title"])
+    send(at, 2, "z", z=[1.0, 0.0])
+    assert explorer(at)["recon"] is None  # moving away from the digit hides its reconstructions
+
+
+def test_garbage_events_change_nothing():
+    at = ok(new_app())
+    for event in ({"kind": "z", "z": [1.0]}, {"kind": "z", "z": ["1", 2]}, {"kind": "click", "x": float("nan"), "y": 0},
+                  {"kind": "explode"}, {"kind": "click", "x": True, "y": 1}):
+        at.session_state["explorer2"] = {"event": {"id": f"junk-{next(EVENT_IDS)}", **event}}
+        ok(at.run())
+    at.session_state["explorer2"] = "not a dict"
     ok(at.run())
-    for alt in ("original", "AE reconstruction", "VAE reconstruction"):
-        assert len(images(at, alt)) == 1
-    assert re.search(r"\*\*Test digit #\d+\*\* \(label \*\*\d\*\*\)", markdown_text(at))
-    at.slider[0].set_value(1.0)
-    ok(at.run())
-    assert not images(at, "original")  # moving away from the digit hides its reconstructions
+    assert z_of(at, 2) == [0.0, 0.0]
 
 
 def test_the_size_switch_changes_the_number_of_sliders():
     at = ok(new_app())
-    assert len(at.slider) == 2
+    assert len(explorer(at)["z"]) == 2
     set_dim(at, 16)
-    assert len(at.slider) == 16
+    assert len(explorer(at)["z"]) == 16
     set_dim(at, 2)
-    assert len(at.slider) == 2
+    assert len(explorer(at)["z"]) == 2
 
 
 # --- AE vs VAE -------------------------------------------------------------------------------
@@ -221,9 +273,8 @@ def test_interpolation_endpoints_and_spherical_path():
 
 def test_endpoints_from_two_map_clicks():
     at = ok(new_app())
-    for point in ({"x": -1.0, "y": 0.5}, {"x": 1.0, "y": -0.5}):
-        at.session_state["map2"] = {"selection": {"points": [point]}}
-        ok(at.run())
+    for x, y in ((-1.0, 0.5), (1.0, -0.5)):
+        send(at, 2, "click", x=x, y=y)
     at = switch_tab(at, "interpolate")
     click_button = [b for b in at.button if "map clicks" in b.label][0]
     assert not click_button.disabled
@@ -278,7 +329,7 @@ def test_a_link_restores_lesson_step_and_endpoints():
 
 def test_a_link_with_garbage_renders_the_defaults_and_a_note():
     at = ok(new_app(tab="nope", dim="3", z="nan,inf", seed="-5", step="99", n="7", a="1e9", ae="x"))
-    assert len(at.slider) == 2 and all(s.value == 0 for s in at.slider)
+    assert explorer(at)["z"] == [0.0, 0.0]
     assert at.session_state["seed"] == 0 and at.session_state["step"] == 1
     notes = " ".join(w.value for w in at.sidebar.warning)
     for key in ("tab", "dim", "z", "seed", "step", "n", "a", "ae"):

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from model.latent import (click_grid, dims_by_usage, fit_gaussian, fit_projection, gaussian_samples, grid_axis,
-                          lerp, manifold_grid, normal_ppf, prior_samples, slerp)
+from model.latent import (dims_by_usage, fit_gaussian, fit_projection, gaussian_samples, grid_axis, lerp,
+                          manifold_grid, map_view, normal_ppf, prior_samples, slerp)
 
 
 @pytest.fixture
@@ -56,9 +56,14 @@ def test_manifold_grid_shapes_and_order(codes16):
     assert plane[0, 1] == pytest.approx(ys.max()) and plane[0, 0] == pytest.approx(xs.min())  # top-left first
 
 
-def test_click_grid_covers_the_view():
-    gx, gy = click_grid((-2, 2), (0, 1), n=11)
-    assert len(gx) == 121 and gx.min() == -2 and gx.max() == 2 and gy.min() == 0 and gy.max() == 1
+def test_map_view_holds_the_points_and_respects_the_slider_limit():
+    rng = np.random.default_rng(0)
+    points = rng.standard_normal((5000, 2)) * [1.0, 4.0]
+    (x0, x1), (y0, y1) = map_view(points)
+    inside = (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+    assert inside.mean() >= 0.998 and x0 < -3 and x1 > 3
+    (x0, x1), (y0, y1) = map_view(points, limit=3.0)
+    assert y0 == -3.0 and y1 == 3.0 and -3.0 <= x0 < x1 <= 3.0
 
 
 def test_dims_by_usage():

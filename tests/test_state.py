@@ -1,4 +1,4 @@
-"""The URL-state parser and the selection -> z path: examples plus property-based garbage."""
+"""The URL-state parser and the explorer event -> z path: examples plus property-based garbage."""
 
 import math
 
@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.latent import fit_projection
-from ui.state import (LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, LinkState, clamp_z, link_params, parse_link,
-                      parse_z, selected_point)
+from ui.state import (LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, ExplorerEvent, LinkState, clamp_z, explorer_event,
+                      link_params, parse_link, parse_z)
 
 
 def test_empty_link_is_the_default():
@@ -47,12 +47,19 @@ def test_clamp_z():
     assert clamp_z([float("nan"), float("inf"), -1e308, 1.5, "x"]) == [0.0, Z_LIMIT, -Z_LIMIT, 1.5, 0.0]
 
 
-def test_selected_point():
-    assert selected_point({"selection": {"points": [{"x": 1, "y": 2}, {"x": 3.5, "y": -1}]}}) == (3.5, -1.0)
-    for junk in (None, {}, {"selection": None}, {"selection": {"points": []}}, {"selection": {"points": ["a"]}},
-                 {"selection": {"points": [{"x": "1", "y": 2}]}}, {"selection": {"points": [{"x": True, "y": 2}]}},
-                 {"selection": {"points": [{"x": float("nan"), "y": 0}]}}, [1, 2], "selection"):
-        assert selected_point(junk) is None
+def test_explorer_events():
+    assert explorer_event({"event": {"id": "1", "kind": "z", "z": [1, -9.5]}}, 2) == ExplorerEvent("1", "z", z=(1.0, -3.0))
+    assert explorer_event({"event": {"id": "2", "kind": "click", "x": 0.5, "y": -1}}, 16) == \
+        ExplorerEvent("2", "click", point=(0.5, -1.0))
+    assert explorer_event({"event": {"id": "3", "kind": "jump"}}, 2) == ExplorerEvent("3", "jump")
+    for junk in (None, {}, {"event": None}, {"event": {"kind": "z", "z": [0, 0]}},  # no id
+                 {"event": {"id": "x" * 65, "kind": "origin"}}, {"event": {"id": 5, "kind": "origin"}},
+                 {"event": {"id": "4", "kind": "z", "z": [0.0]}}, {"event": {"id": "4", "kind": "z", "z": "0,0"}},
+                 {"event": {"id": "4", "kind": "z", "z": [0.0, float("inf")]}},
+                 {"event": {"id": "4", "kind": "click", "x": "1", "y": 2}}, {"event": {"id": "4", "kind": "click", "x": True, "y": 2}},
+                 {"event": {"id": "4", "kind": "click", "x": 10**400, "y": 2}}, {"event": {"id": "4", "kind": "rm -rf"}},
+                 [1, 2], "event"):
+        assert explorer_event(junk, 2) is None
 
 
 # --- property-based: nothing from a URL or the browser may raise -----------------------------
@@ -94,22 +101,27 @@ def test_huge_or_odd_values_never_raise(text):
 
 PROJECTION16 = fit_projection(np.random.default_rng(0).standard_normal((300, 16)))
 
-coordinate = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-(10**400),
-                                                                                      max_value=10**400),
-                       st.text(max_size=5), st.none(), st.booleans())
+number = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-(10**400), max_value=10**400))
+junk_value = st.one_of(number, st.text(max_size=5), st.none(), st.booleans(), st.lists(number, max_size=3))
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(
-    st.fixed_dictionaries({"selection": st.fixed_dictionaries({"points": st.lists(
-        st.dictionaries(st.sampled_from(["x", "y", "curve_number"]), coordinate), max_size=3)})}),
+    st.fixed_dictionaries({"event": st.fixed_dictionaries({
+        "id": st.one_of(st.text(max_size=80), st.integers(), st.none()),
+        "kind": st.one_of(st.sampled_from(["z", "click", "random", "origin", "jump"]), st.text(max_size=8)),
+        "x": junk_value, "y": junk_value,
+        "z": st.one_of(st.lists(junk_value, min_size=0, max_size=20), junk_value)})}),
     st.none(), st.text(), st.lists(st.integers()), st.dictionaries(st.text(), st.text()),
 ))
-def test_selection_to_z_never_raises_and_stays_in_range(selection):
-    point = selected_point(selection)
-    if point is None:
-        return
-    for projection in (PROJECTION16, fit_projection(np.zeros((3, 2)))):
-        with np.errstate(all="ignore"):
-            z = clamp_z(projection.inverse(np.array(point)))
-        assert all(math.isfinite(v) and abs(v) <= Z_LIMIT for v in z)
+def test_explorer_event_to_z_never_raises_and_stays_in_range(state):
+    for dim, projection in ((16, PROJECTION16), (2, fit_projection(np.zeros((3, 2))))):
+        event = explorer_event(state, dim)
+        if event is None:
+            continue
+        if event.kind == "z":
+            assert len(event.z) == dim and all(math.isfinite(v) and abs(v) <= Z_LIMIT for v in event.z)
+        if event.kind == "click":
+            with np.errstate(all="ignore"):
+                z = clamp_z(projection.inverse(np.array(event.point)))
+            assert all(math.isfinite(v) and abs(v) <= Z_LIMIT for v in z)

@@ -1,23 +1,13 @@
-"""Plotly figures: the clickable latent map and the AE-vs-VAE "where do the codes live" view."""
+"""Plotly figures: the AE-vs-VAE "where do the codes live" view, and the digit palette."""
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.latent import click_grid
-
-# A fixed 10-colour palette (Tableau 10), so a digit keeps its colour on every chart.
+# A fixed 10-colour palette (Tableau 10), so a digit keeps its colour on every chart
+# (the explorer's map gets it through its data).
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
            "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f")
-CLICK_GRID = 70  # invisible nodes per axis: a click anywhere lands within a few pixels of one
-
-
-def map_range(points, pad=0.08):
-    """Axis ranges that hold 99.8 % of the points, padded."""
-    lo = np.percentile(points, 0.1, axis=0)
-    hi = np.percentile(points, 99.9, axis=0)
-    span = hi - lo
-    return (lo[0] - pad * span[0], hi[0] + pad * span[0]), (lo[1] - pad * span[1], hi[1] + pad * span[1])
 
 
 def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55):
@@ -31,42 +21,6 @@ def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55):
             hovertemplate=f"digit {digit}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
         ))
     return traces
-
-
-def latent_map_base(points, labels, axis_titles, limit=None, height=520):
-    """The map without the current z: test-digit codes by digit and an invisible click grid.
-
-    Built once per model and reused as a plain dict (see with_current_z): only the marker
-    changes from one slider move to the next.
-    limit: clip the view to ±limit (the sliders' range), so every clickable point is one the
-    sliders can show.
-    """
-    x_range, y_range = map_range(points)
-    if limit is not None:
-        x_range, y_range = ((max(lo, -limit), min(hi, limit)) for lo, hi in (x_range, y_range))
-    gx, gy = click_grid(x_range, y_range, CLICK_GRID)
-    fig = go.Figure(digit_traces(points, labels))
-    # Opacity 0 but hoverable ("none", not "skip"): clicks on empty space select a node.
-    fig.add_trace(go.Scattergl(
-        x=gx.astype(np.float32), y=gy.astype(np.float32), mode="markers", name="click grid",
-        showlegend=False, hoverinfo="none", marker={"size": 8, "opacity": 0, "color": "#000"},
-    ))
-    fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, uirevision="latent-map",
-        xaxis={"title": axis_titles[0], "range": list(x_range), "zeroline": True},
-        yaxis={"title": axis_titles[1], "range": list(y_range), "zeroline": True, "scaleanchor": "x"},
-        legend={"title": "digit (click to hide)", "itemsizing": "constant"},
-        hovermode="closest", hoverdistance=12, clickmode="event+select", dragmode="pan",
-    )
-    return fig.to_dict()
-
-
-def with_current_z(base, current):
-    """A new figure dict: the shared base (not mutated) plus the current-z marker."""
-    marker = {"type": "scattergl", "x": [float(current[0])], "y": [float(current[1])], "mode": "markers",
-              "name": "current z", "hoverinfo": "skip",
-              "marker": {"symbol": "x", "size": 18, "color": "#111", "line": {"width": 2, "color": "#fff"}}}
-    return {"data": [*base["data"], marker], "layout": base["layout"]}
 
 
 def circle(radius, center, n=100):

@@ -1,8 +1,9 @@
 """Explore tab: sliders over every latent dimension, the decoded digit, the clickable map,
-the manifold grid and reconstructions of test digits.
+reconstructions of test digits and the manifold grid.
 
-The whole panel is one st.fragment, so a slider move or a map click reruns only this
-panel, not the page. z lives in the sliders' own session-state keys (plain floats).
+The browser side is one element (ui.explorer) inside one st.fragment: a slider release, a
+map click or a button reruns only this panel, and the element reports it as an event.
+z lives in plain session-state keys (ui.session), the only source of truth.
 """
 
 import random
@@ -10,15 +11,15 @@ import random
 import numpy as np
 import streamlit as st
 
-from ui.charts import with_current_z
-from ui.panels import let_the_browser_paint, show_digit, show_image
-from ui.resources import manifold_png, map_base
-from ui.session import SLIDER_STEP, current_z, set_z, slider_key, sync_link
-from ui.state import Z_LIMIT, selected_point
+from ui.explorer import explorer
+from ui.images import data_uri, png, tile
+from ui.panels import DIGIT_SCALE
+from ui.resources import explorer_static
+from ui.session import current_z, set_z, sync_link
+from ui.state import explorer_event
 
-
-def map_key(dim):
-    return f"map{dim}"
+def explorer_key(dim):
+    return f"explorer{dim}"
 
 
 def clear_jump(dim):
@@ -26,17 +27,7 @@ def clear_jump(dim):
     st.session_state[f"jump{dim}"] = None
 
 
-def on_random_z(dim):
-    set_z(dim, np.random.default_rng().standard_normal(dim))
-    clear_jump(dim)
-
-
-def on_reset(dim):
-    set_z(dim, np.zeros(dim))
-    clear_jump(dim)
-
-
-def on_jump(lab):
+def jump_to_test_digit(lab):
     index = random.randrange(len(lab.labels))
     set_z(lab.latent_dim, lab.spaces["vae"].codes[index])
     st.session_state[f"jump{lab.latent_dim}"] = index
@@ -47,105 +38,68 @@ def apply_map_click(lab, point):
     dim = lab.latent_dim
     set_z(dim, lab.spaces["vae"].projection.inverse(np.array(point)))
     clear_jump(dim)
-    st.session_state[f"map_applied{dim}"] = point
     clicks = st.session_state.get(f"clicks{dim}", [])
-    st.session_state[f"clicks{dim}"] = (clicks + [list(point)])[-2:]
+    st.session_state[f"clicks{dim}"] = (clicks + [list(point)])[-2:]  # for the Interpolate tab
 
 
-def on_map_click(lab):
-    """Selection callback: runs before the script, so every click reaches the sliders even when
-    the figure (the current-z marker) changes and Streamlit recreates the chart."""
-    point = selected_point(st.session_state.get(map_key(lab.latent_dim)))
-    if point is not None:
-        apply_map_click(lab, point)
+def apply_event(lab):
+    """The explorer's last event -> z, exactly once per event id.
 
-
-def pending_map_click(lab):
-    """A selection present in session state but not applied yet (set by a script, a test or a
-    restored session rather than by the callback)."""
+    Runs as the element's callback (before the panel) and again at the top of the panel, which
+    applies an event put in session state by anything other than the browser (a test).
+    """
     dim = lab.latent_dim
-    point = selected_point(st.session_state.get(map_key(dim)))
-    if point is not None and point != st.session_state.get(f"map_applied{dim}"):
-        apply_map_click(lab, point)
+    event = explorer_event(st.session_state.get(explorer_key(dim)), dim)
+    if event is None or event.id == st.session_state.get(f"applied_event{dim}"):
+        return
+    st.session_state[f"applied_event{dim}"] = event.id
+    if event.kind == "z":
+        set_z(dim, event.z)
+        clear_jump(dim)
+    elif event.kind == "click":
+        apply_map_click(lab, event.point)
+    elif event.kind == "random":
+        set_z(dim, np.random.default_rng().standard_normal(dim))
+        clear_jump(dim)
+    elif event.kind == "origin":
+        set_z(dim, np.zeros(dim))
+        clear_jump(dim)
+    elif event.kind == "jump":
+        jump_to_test_digit(lab)
 
 
-def sliders(lab):
-    dim = lab.latent_dim
-    columns = st.columns(2) if dim > 4 else [st.container()]
-    per_column = -(-dim // len(columns))  # read down the left column, then the right
-    for rank, i in enumerate(lab.slider_order):
-        with columns[rank // per_column]:
-            st.slider(
-                f"z{i + 1}  ·  KL {lab.kl_per_dim[i]:.2f}", -Z_LIMIT, Z_LIMIT, step=SLIDER_STEP,
-                key=slider_key(dim, i), format="%.2f", on_change=clear_jump, args=(dim,),
-                help=f"Latent dimension {i + 1}. KL to the prior: {lab.kl_per_dim[i]:.2f} nats "
-                     "on average over the test digits (more KL = the VAE uses this dimension more).",
-            )
-
-
-def decoded_digit(lab, z):
-    image = lab.decode("vae", z)
-    digit, confidence = lab.classify(image)
-    show_digit(image, f"VAE decoder output · judge: “{digit}” ({confidence:.0%} sure)", "decoded digit")
+def digit_uri(image, scale=DIGIT_SCALE):
+    return data_uri(png(tile(image, 1), scale))
 
 
 def reconstructions(lab, index):
-    original = lab.images[index : index + 1]
-    st.markdown(f"**Test digit #{index}** (label **{lab.labels[index]}**): original, AE and VAE reconstructions")
-    cols = st.columns(3)
-    for col, (name, image) in zip(cols, (("original", original),
-                                           ("AE reconstruction", lab.reconstruct("ae", index)),
-                                           ("VAE reconstruction", lab.reconstruct("vae", index)))):
-        with col:
-            show_digit(image, name, name, scale=5)
+    if index is None:
+        return None
+    images = (("original", lab.images[index : index + 1]), ("AE reconstruction", lab.reconstruct("ae", index)),
+              ("VAE reconstruction", lab.reconstruct("vae", index)))
+    return {"title": f"Test digit #{index} (label {lab.labels[index]}): original, AE and VAE reconstructions",
+            "images": [[digit_uri(image, 5), name] for name, image in images]}
 
 
-def latent_map_panel(lab, z):
-    fig = with_current_z(map_base(lab), lab.spaces["vae"].projection.forward(z))
-    st.plotly_chart(fig, key=map_key(lab.latent_dim), on_select=lambda: on_map_click(lab),
-                    selection_mode="points", config={"displayModeBar": False, "scrollZoom": False})
-    where = "the latent space itself" if lab.latent_dim == 2 else "the plane of the first two principal components"
-    st.caption(f"10,000 test digits, placed by the VAE's encoder on {where}. "
-               "Click anywhere — on a digit or on empty space — to decode that point.")
-
-
-def manifold_panel(lab):
-    n = 20
-    st.markdown(f"**Manifold grid** · the decoder over a {n}×{n} grid of the map")
-    show_image(manifold_png(lab, "vae", n), "Equal-probability spacing under the prior "
-               "(inverse normal CDF): every cell holds the same prior mass.", "manifold grid")
-
-
-def ensure_z(dim):
-    """Sliders start at the origin (a slider with no state would start at its minimum)."""
-    if slider_key(dim, 0) not in st.session_state:
-        set_z(dim, np.zeros(dim))
+def explorer_data(lab, z):
+    """What the element shows for this z: the model's fixed parts plus the digit and marker."""
+    dim = lab.latent_dim
+    image = lab.decode("vae", z)
+    digit, confidence = lab.classify(image)
+    return {
+        **explorer_static(lab),
+        "z": [float(v) for v in z],
+        "marker": [float(v) for v in lab.spaces["vae"].projection.forward(z)],
+        "digit": digit_uri(image),
+        "digit_caption": f"VAE decoder output · judge: “{digit}” ({confidence:.0%} sure)",
+        "recon": reconstructions(lab, st.session_state.get(f"jump{dim}")),
+    }
 
 
 @st.fragment
 def explore_panel(lab):
     dim = lab.latent_dim
-    ensure_z(dim)
-    pending_map_click(lab)
-    left, right = st.columns([3, 2], gap="large")
-    # The right column is written first, and the browser gets to draw it before the map's
-    # 10,000 points arrive and its chart is re-created for the moved marker.
-    with right:
-        decoded_digit(lab, current_z(dim))
-        b1, b2, b3 = st.columns(3)
-        b1.button("Random z", icon=":material/casino:", on_click=on_random_z, args=(dim,),
-                  help="Draw z from the prior N(0, I)", width="stretch")
-        b2.button("Origin", icon=":material/restart_alt:", on_click=on_reset, args=(dim,),
-                  help="Reset every slider to 0", width="stretch")
-        b3.button("Test digit", icon=":material/pin:", on_click=on_jump, args=(lab,),
-                  help="Jump to a random test digit's code", width="stretch")
-        jump = st.session_state.get(f"jump{dim}")
-        if jump is not None:
-            reconstructions(lab, jump)
-        manifold_panel(lab)
-    let_the_browser_paint()
-    with left:
-        st.markdown(f"**{dim} latent sliders** · most used dimension first")
-        sliders(lab)
-        latent_map_panel(lab, current_z(dim))
+    apply_event(lab)
+    explorer(key=explorer_key(dim), data=explorer_data(lab, current_z(dim)), default={"event": None},
+             on_event_change=lambda: apply_event(lab))
     sync_link()

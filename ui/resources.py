@@ -3,17 +3,21 @@
 Cached objects are shared by every session, so nothing in them may be mutated.
 """
 
+import base64
 import gc
 import sys
+
+import numpy as np
 
 import streamlit as st
 import torch
 
 from model import CheckpointError
 from model.lab import checkpoint_dir, load_lab
-from model.latent import manifold_grid
-from ui.charts import latent_map_base
-from ui.images import png, tile
+from model.latent import manifold_grid, map_view
+from ui.charts import PALETTE
+from ui.images import data_uri, png, tile
+from ui.session import SLIDER_STEP
 from ui.state import Z_LIMIT
 
 
@@ -40,26 +44,54 @@ def lab_or_error(latent_dim):
         return None, str(err)
 
 
-def manifold_png(lab, kind, n):
-    return _manifold_png(lab.latent_dim, kind, n, str(checkpoint_dir()))
+def manifold_png(lab, kind, n, scale=2):
+    return _manifold_png(lab.latent_dim, kind, n, str(checkpoint_dir()), scale)
 
 
 @st.cache_resource(max_entries=8)
-def _manifold_png(latent_dim, kind, n, folder):
+def _manifold_png(latent_dim, kind, n, folder, scale):
     lab = get_lab(latent_dim, folder)
     space = lab.spaces[kind]
     points, _, _ = manifold_grid(kind, space.points, n, space.projection)
-    return png(tile(lab.decode(kind, points), n, gap=0), 2)
+    return png(tile(lab.decode(kind, points), n, gap=0), scale)
 
 
-def map_base(lab):
-    return _map_base(lab.latent_dim, str(checkpoint_dir()))
+def explorer_static(lab):
+    return _explorer_static(lab.latent_dim, str(checkpoint_dir()))
+
+
+MANIFOLD_N = 20
+BUTTONS = (("random", "Random z", "Draw z from the prior N(0, I)"),
+           ("origin", "Origin", "Reset every slider to 0"),
+           ("jump", "Test digit", "Jump to a random test digit's code and show its reconstructions"))
 
 
 @st.cache_resource(max_entries=4)
-def _map_base(latent_dim, folder):
+def _explorer_static(latent_dim, folder):
+    """The explorer element's data that only depends on the model: built once per size and
+    shared by every session (each rerun adds z, the digit and the marker to a copy)."""
     lab = get_lab(latent_dim, folder)
     space = lab.spaces["vae"]
     # On the 2-D map the axes are z itself: show exactly the square the sliders can reach.
-    return latent_map_base(space.points, lab.labels, space.projection.axis_titles,
-                           Z_LIMIT if latent_dim == 2 else None)
+    x_range, y_range = map_view(space.points, Z_LIMIT if latent_dim == 2 else None)
+    where = "the latent space itself" if latent_dim == 2 else "the plane of the first two principal components"
+    kl = lab.kl_per_dim
+    return {
+        "signature": f"{latent_dim}:{folder}",
+        "heading": f"{latent_dim} latent sliders · most used dimension first",
+        "order": list(lab.slider_order), "limit": Z_LIMIT, "step": SLIDER_STEP,
+        "slider_labels": [f"z{i + 1} · KL {kl[i]:.2f}" for i in range(latent_dim)],
+        "slider_help": [f"Latent dimension {i + 1}. KL to the prior: {kl[i]:.2f} nats on average over the test "
+                        "digits (more KL = the VAE uses this dimension more)." for i in range(latent_dim)],
+        "buttons": BUTTONS,
+        "points": base64.b64encode(space.points.astype(np.float32).tobytes()).decode("ascii"),
+        "labels": base64.b64encode(np.asarray(lab.labels, dtype=np.uint8).tobytes()).decode("ascii"),
+        "view": {"x": x_range, "y": y_range}, "axes": list(space.projection.axis_titles),
+        "palette": PALETTE, "limit_box": latent_dim == 2, "map_height": 460,
+        "map_caption": f"10,000 test digits, placed by the VAE's encoder on {where}. Click anywhere — on a digit "
+                       "or on empty space — to decode that point. Hover a dot to see which test digit it is.",
+        "manifold": data_uri(manifold_png(lab, "vae", MANIFOLD_N, scale=1)),
+        "manifold_title": f"Manifold grid · the decoder over a {MANIFOLD_N}×{MANIFOLD_N} grid of the map",
+        "manifold_caption": "Equal-probability spacing under the prior (inverse normal CDF): every cell holds "
+                            "the same prior mass.",
+    }

@@ -1,4 +1,4 @@
-"""What a shared link carries, and how a map click becomes a latent point.
+"""What a shared link carries, and what the explorer element reports (a slider move, a map click).
 
 Pure functions (no Streamlit): everything that arrives from the browser or the URL is
 validated here, and anything odd falls back to the default with a note for the page.
@@ -147,28 +147,57 @@ def clamp_z(values, limit=Z_LIMIT):
     return out
 
 
-def selected_point(selection):
-    """The (x, y) of the last clicked point in a Plotly selection state, or None.
+EXPLORER_EVENTS = ("z", "click", "random", "origin", "jump")
+MAX_EVENT_ID_CHARS = 64
 
-    Accepts what st.plotly_chart puts in session state ({"selection": {"points": [...]}})
-    and tolerates anything else (missing keys, junk values, non-finite numbers).
-    """
-    try:
-        points = selection["selection"]["points"]
-    except (KeyError, TypeError, IndexError):
-        return None
-    if not isinstance(points, (list, tuple)) or not points:
-        return None
-    point = points[-1]
-    if not isinstance(point, dict):
-        return None
-    x, y = point.get("x"), point.get("y")
-    if isinstance(x, bool) or isinstance(y, bool) or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+
+@dataclass(frozen=True)
+class ExplorerEvent:
+    id: str
+    kind: str  # one of EXPLORER_EVENTS
+    z: tuple | None = None  # kind "z": the sliders' values, clamped to ±Z_LIMIT
+    point: tuple | None = None  # kind "click": the clicked (x, y) on the map's plane
+
+
+def _finite(value):
+    """A finite float from a JSON number, or None (bools, strings, NaN, ±inf, huge ints refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     try:
-        x, y = float(x), float(y)
+        value = float(value)
     except OverflowError:  # integers beyond float range
         return None
-    if not (math.isfinite(x) and math.isfinite(y)):
+    return value if math.isfinite(value) else None
+
+
+def explorer_event(state, dim):
+    """The explorer element's last event, validated, or None.
+
+    state: what the element left in session state ({"event": {"id", "kind", ...}}); anything
+    else (missing keys, wrong types or lengths, non-finite numbers, odd ids) gives None.
+    """
+    try:
+        event = state.get("event")
+    except AttributeError:
         return None
-    return x, y
+    if not isinstance(event, dict):
+        return None
+    event_id, kind = event.get("id"), event.get("kind")
+    if not isinstance(event_id, str) or not event_id or len(event_id) > MAX_EVENT_ID_CHARS:
+        return None
+    if kind not in EXPLORER_EVENTS:
+        return None
+    if kind == "z":
+        values = event.get("z")
+        if not isinstance(values, list) or len(values) != dim:
+            return None
+        values = [_finite(v) for v in values]
+        if any(v is None for v in values):
+            return None
+        return ExplorerEvent(event_id, kind, z=tuple(clamp_z(values)))
+    if kind == "click":
+        x, y = _finite(event.get("x")), _finite(event.get("y"))
+        if x is None or y is None:
+            return None
+        return ExplorerEvent(event_id, kind, point=(x, y))
+    return ExplorerEvent(event_id, kind)

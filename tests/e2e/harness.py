@@ -17,7 +17,9 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 DIGIT = 'img[alt="decoded digit"]'
-SLIDER = '[data-testid="stSlider"] input[type="range"]'
+SLIDER = '.lab-explorer input[type="range"]'
+MAP = '[data-testid="latent-map"]'
+MAP_READY = MAP + "[data-view]"  # the map sets its axes (data-view) once it has drawn
 
 
 def rss_mb(pid):
@@ -108,7 +110,7 @@ def open_app(page, url, query="", timeout=60_000):
     """Navigate and wait until the first run has finished and its last element is on the page."""
     page.goto(f"{url}/{query}")
     explore = "tab=" not in query or "tab=explore" in query
-    page.wait_for_selector(".js-plotly-plot .main-svg" if explore else "img", timeout=timeout)
+    page.wait_for_selector(MAP_READY if explore else "img", timeout=timeout)
     wait_idle(page, timeout)
 
 
@@ -119,13 +121,32 @@ def src(page, selector):
 # Page-side snippets, shared by the sync helpers here and the async load benchmark.
 JS_SRC_CHANGED = ("([sel, old]) => { const el = document.querySelector(sel);"
                   " return el && el.src !== old && el.complete && el.naturalWidth > 0; }")
-JS_MAP_PIXEL = """([x, y, chart]) => {
-    const gd = document.querySelectorAll('.js-plotly-plot')[chart];
-    const L = gd._fullLayout, box = gd.getBoundingClientRect();
-    return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(y)];
+# The explorer's map publishes its axes as data-view (data ranges and the plot area in CSS px).
+JS_MAP_PIXEL = """([x, y]) => {
+    const el = document.querySelector('[data-testid="latent-map"]'), v = JSON.parse(el.dataset.view);
+    const box = el.getBoundingClientRect();
+    return [box.left + v.l + (x - v.x0) / (v.x1 - v.x0) * v.w, box.top + v.t + (v.y1 - y) / (v.y1 - v.y0) * v.h];
 }"""
-JS_MAP_RANGES = ("(chart) => { const L = document.querySelectorAll('.js-plotly-plot')[chart]._fullLayout;"
-                 " return [L.xaxis.range, L.yaxis.range]; }")
+JS_MAP_RANGES = """() => { const v = JSON.parse(document.querySelector('[data-testid="latent-map"]').dataset.view);
+    return [[v.x0, v.x1], [v.y0, v.y1]]; }"""
+# Latency as the page itself sees it, for the benchmarks: from the input event's own timestamp
+# to the moment the new image is decoded. Event-driven (no polling), so that 30 waiting pages
+# do not load the machine they are measuring.
+JS_RECORD_INPUT = """addEventListener('pointerdown', (e) => { window.__labInputAt = e.timeStamp; }, true);
+addEventListener('keydown', (e) => { window.__labInputAt = e.timeStamp; }, true);"""
+JS_NEXT_IMAGE_MS = """([sel, old, timeout]) => new Promise((resolve) => {
+    let finished = false;
+    const finish = (value) => { if (!finished) { finished = true; observer.disconnect(); resolve(value); } };
+    const check = () => {
+        const el = document.querySelector(sel);
+        if (!el || el.getAttribute('src') === old) return;
+        el.decode().then(() => finish(performance.now() - window.__labInputAt), () => {});
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
+    setTimeout(() => finish(null), timeout);
+    check();
+})"""
 JS_BROKEN_IMAGES = "Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length"
 
 
@@ -147,19 +168,19 @@ def slider_values(page):
     return page.eval_on_selector_all(SLIDER, "els => els.map(e => Number(e.value))")
 
 
-def map_pixel(page, x, y, chart=0):
-    """Page pixel of the data point (x, y) on the chart-th Plotly chart, through its own axes."""
-    return page.evaluate(JS_MAP_PIXEL, [x, y, chart])
+def map_pixel(page, x, y):
+    """Page pixel of the data point (x, y) on the latent map, through the map's own axes."""
+    return page.evaluate(JS_MAP_PIXEL, [x, y])
 
 
-def map_ranges(page, chart=0):
-    return page.evaluate(JS_MAP_RANGES, chart)
+def map_ranges(page):
+    """The map's visible data ranges ((x0, x1), (y0, y1))."""
+    return page.evaluate(JS_MAP_RANGES)
 
 
-def click_map(page, x, y, chart=0):
-    page.locator(".js-plotly-plot").nth(chart).scroll_into_view_if_needed()
-    px, py = map_pixel(page, x, y, chart)
-    page.mouse.click(px, py)
+def click_map(page, x, y):
+    page.locator(MAP).scroll_into_view_if_needed()
+    page.mouse.click(*map_pixel(page, x, y))
 
 
 def random_map_point(rng, ranges, margin=0.05):
@@ -179,11 +200,9 @@ def random_track_point(rng, box, current=0.5):
 JS_SLIDER_FRACTION = "el => (Number(el.value) - Number(el.min)) / (Number(el.max) - Number(el.min))"
 
 
-SLIDER_TRACK = '[data-orientation="horizontal"]'
-
-
 def slider_track(page, i):
-    return page.locator('[data-testid="stSlider"]').nth(i).locator(SLIDER_TRACK).last
+    """The i-th slider (on screen, most used dimension first): a native range input."""
+    return page.locator(SLIDER).nth(i)
 
 
 def click_slider(page, i, rng):

@@ -1,10 +1,21 @@
-"""End-to-end: what only a real browser shows (Plotly clicks, decoded images, the URL)."""
+"""End-to-end: what only a real browser shows (the explorer element's sliders and map, decoded images, the URL)."""
 
 import numpy as np
 import pytest
 
-from tests.e2e.harness import (DIGIT, SLIDER, broken_images, click_map, exceptions, map_ranges, open_app, slider_values, src,
-                               wait_idle, wait_src_change)
+from tests.e2e.harness import (DIGIT, MAP, SLIDER, broken_images, click_map, exceptions, map_pixel, map_ranges, open_app,
+                               slider_values, src, wait_idle, wait_src_change)
+
+
+def marker(page):
+    """The current-z marker's position on the map's plane, as the map drew it."""
+    return [float(v) for v in page.eval_on_selector(MAP, "el => el.dataset.marker").split(",")]
+
+
+def pixel_size(page):
+    """Data units per CSS pixel on the map (equal on both axes)."""
+    view = page.eval_on_selector(MAP, "el => JSON.parse(el.dataset.view)")
+    return (view["x1"] - view["x0"]) / view["w"]
 
 
 def empty_spots(page, dim):
@@ -23,7 +34,7 @@ def empty_spots(page, dim):
     first = candidates[order[0]]
     second = next(candidates[i] for i in order if np.abs(candidates[i] - first).max() > 0.15 * (x1 - x0))
     assert nearest.max() > 0.02 * (x1 - x0)  # really empty
-    return first, second, ((x1 - x0) / 69, (y1 - y0) / 69)
+    return first, second
 
 
 def test_page_loads_cleanly(app):
@@ -31,7 +42,7 @@ def test_page_loads_cleanly(app):
     assert app.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
     assert app.locator(DIGIT).count() == 1
     assert app.evaluate(f"document.querySelector('{DIGIT}').naturalWidth") >= 224
-    assert app.locator(".js-plotly-plot").count() == 1
+    assert app.locator(MAP).count() == 1 and app.locator(SLIDER).count() == 2
 
 
 def test_keyboard_slider_move_changes_the_digit(app):
@@ -44,13 +55,15 @@ def test_keyboard_slider_move_changes_the_digit(app):
     wait_idle(app)
     assert slider_values(app)[0] == pytest.approx(values[0] + 0.05)
     assert "z=" in app.url
+    # The marker follows the sliders (2-D: the map's axes are z; the sliders are in KL order).
+    assert sorted(marker(app)) == pytest.approx(sorted(slider_values(app)), abs=1e-3)
 
 
 @pytest.mark.parametrize("dim", [2, 16])
 def test_click_on_empty_map_space_decodes_there(page, server, dim):
     open_app(page, server, f"?dim={dim}")
     assert len(slider_values(page)) == dim
-    (x, y), second, (dx, dy) = empty_spots(page, dim)
+    (x, y), second = empty_spots(page, dim)
     before = src(page, DIGIT)
     click_map(page, x, y)
     wait_src_change(page, DIGIT, before)
@@ -59,8 +72,9 @@ def test_click_on_empty_map_space_decodes_there(page, server, dim):
     assert any(v != 0 for v in values)
     if dim == 2:
         # The ordered sliders show z1/z2 in KL order: compare as a set of coordinates.
-        assert sorted(values) == pytest.approx(sorted([x, y]), abs=max(dx, dy) + 0.02)
-    # A second click elsewhere still registers (the chart is recreated when the marker moves).
+        assert sorted(values) == pytest.approx(sorted([x, y]), abs=2 * pixel_size(page) + 0.01)
+    assert marker(page) == pytest.approx([x, y], abs=2 * pixel_size(page) + 0.02)  # 16-D: z's projection
+    # A second click elsewhere still registers.
     before = src(page, DIGIT)
     click_map(page, *second)
     wait_src_change(page, DIGIT, before)
@@ -69,9 +83,25 @@ def test_click_on_empty_map_space_decodes_there(page, server, dim):
 
 def test_size_switch(app):
     app.get_by_text("16-D").click()
-    app.wait_for_function("document.querySelectorAll('[data-testid=\"stSlider\"]').length === 16")
+    app.wait_for_function(f"document.querySelectorAll('{SLIDER}').length === 16")
     wait_idle(app)
     assert broken_images(app) == 0 and exceptions(app) == 0
+
+
+def test_hovering_a_digit_names_it_and_the_legend_hides_digits(app):
+    from model.lab import load_lab
+
+    lab = load_lab(2)
+    index = int(np.argmin((lab.spaces["vae"].points ** 2).sum(axis=1)))  # a digit near the centre
+    app.mouse.move(*map_pixel(app, *lab.spaces["vae"].points[index]))
+    tooltip = app.locator(".lab-tooltip")
+    tooltip.wait_for(state="visible")
+    assert tooltip.inner_text().startswith("test digit #") and "label" in tooltip.inner_text()
+    chip = app.locator(".lab-chip").nth(int(lab.labels[index]))
+    before = app.eval_on_selector("canvas.lab-points", "c => c.toDataURL()")
+    chip.click()
+    assert chip.get_attribute("aria-pressed") == "false"
+    assert app.eval_on_selector("canvas.lab-points", "c => c.toDataURL()") != before  # its dots are gone
 
 
 def test_new_samples_changes_both_panels(page, server):
