@@ -93,6 +93,7 @@ def explorer_data(lab, z):
         "digit": digit_uri(image),
         "digit_caption": f"VAE decoder output · judge: “{digit}” ({confidence:.0%} sure)",
         "recon": reconstructions(lab, st.session_state.get(f"jump{dim}")),
+        "event_id": st.session_state.get(f"applied_event{dim}"),  # lets the element ignore stale answers
     }
 
 

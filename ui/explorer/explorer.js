@@ -18,7 +18,11 @@ export default function ({ parentElement, data, setStateValue }) {
   if (!ui || ui.signature !== data.signature) {
     ui = root.__lab = build(root, data);
   }
-  ui.send = (event) => setStateValue("event", { ...event, id: `${Date.now()}-${Math.random()}` });
+  ui.send = (event) => {
+    ui.lastSent = `${Date.now()}-${Math.random()}`;
+    ui.lastSentAt = performance.now();
+    setStateValue("event", { ...event, id: ui.lastSent });
+  };
   update(ui, data);
 }
 
@@ -123,9 +127,12 @@ function update(ui, data) {
   ui.data = data;
   ui.heading.textContent = data.heading;
   ui.mapCaption.textContent = data.map_caption;
+  // An answer to an older event (the student pressed an arrow key again meanwhile) must not
+  // move the thumbs back; the answer to the latest one will follow.
+  const caughtUp = !ui.lastSent || data.event_id === ui.lastSent || performance.now() - ui.lastSentAt > 3000;
   data.z.forEach((v, i) => {
     const { input, value } = ui.sliders[i];
-    if (input.dataset.dragging) return;  // never yank a thumb out of the student's hand
+    if (!caughtUp || input.dataset.dragging) return;  // never yank a thumb out of the student's hand
     input.value = v;
     value.textContent = Number(v).toFixed(2);
   });
