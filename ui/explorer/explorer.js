@@ -239,13 +239,18 @@ function drawAxes(ctx, ui) {
   }
 }
 
+function clearedContext(canvas, v) {
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);  // draw in CSS pixels, sharp on high-DPI screens
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  return ctx;
+}
+
 // The 10,000 digits: drawn only when the size, the model or the hidden digits change.
 function drawPoints(ui) {
   const v = ui.view;
   if (!v) return;
-  const ctx = ui.points_canvas.getContext("2d");
-  ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
-  ctx.clearRect(0, 0, ui.points_canvas.width, ui.points_canvas.height);
+  const ctx = clearedContext(ui.points_canvas, v);
   drawAxes(ctx, ui);
   ctx.save();
   ctx.beginPath();
@@ -280,9 +285,7 @@ function drawCross(ctx, x, y, size, color, width) {
 function drawOverlay(ui) {
   const v = ui.view;
   if (!v) return;
-  const ctx = ui.overlay.getContext("2d");
-  ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
-  ctx.clearRect(0, 0, ui.overlay.width, ui.overlay.height);
+  const ctx = clearedContext(ui.overlay, v);
   if (ui.hover != null) {
     const [hx, hy] = toPixel(v, ui.points[2 * ui.hover], ui.points[2 * ui.hover + 1]);
     ctx.strokeStyle = "#111";
