@@ -21,8 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import (CHROMIUM_FLAGS, DIGIT, JS_BROKEN_IMAGES, JS_NEXT_IMAGE_MS, JS_RECORD_INPUT,  # noqa: E402
-                               MAP, MAP_READY, SLIDER, chromium_path, cpu_seconds, machine_cpu_seconds,
+from tests.e2e.harness import (CHROMIUM_FLAGS, DIGIT, JS_BROKEN_IMAGES, JS_MAP_PIXEL, JS_NEXT_IMAGE_MS,  # noqa: E402
+                               JS_RECORD_INPUT, MAP, MAP_READY, SLIDER, chromium_path, cpu_seconds, machine_cpu_seconds,
                                random_map_point, random_track_point, rss_mb, server_log_health, streamlit_server,
                                write_report)
 
@@ -54,7 +54,7 @@ def arrive(record, everyone_loaded):
 JS_LAYOUT = """([slider, map]) => {
     const box = (el) => { const b = el.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };
     const m = document.querySelector(map);
-    return { sliders: Array.from(document.querySelectorAll(slider), box), map: box(m), view: JSON.parse(m.dataset.view) };
+    return { sliders: Array.from(document.querySelectorAll(slider), box), view: JSON.parse(m.dataset.view) };
 }"""
 JS_BEFORE = "([digit, slider]) => [document.querySelector(digit).getAttribute('src'), " \
             "Array.from(document.querySelectorAll(slider), (e) => Number(e.value))]"
@@ -65,13 +65,6 @@ def slider_pixel(rng, box, value, limit=3.0):
     """A random point on a slider's track, away from its current value (a click there would change nothing)."""
     x, y, w, h = box
     return random_track_point(rng, {"x": x, "y": y, "width": w, "height": h}, (value + limit) / (2 * limit))
-
-
-def map_pixel_from(layout, rng):
-    """A random point of the map's plot area, as a page pixel (the map publishes its axes)."""
-    (mx, my, _, _), v = layout["map"], layout["view"]
-    x, y = random_map_point(rng, [[v["x0"], v["x1"]], [v["y0"], v["y1"]]])
-    return mx + v["l"] + (x - v["x0"]) / (v["x1"] - v["x0"]) * v["w"], my + v["t"] + (v["y1"] - y) / (v["y1"] - v["y0"]) * v["h"]
 
 
 async def student(browser, url, dim, seconds, pace, rng, record, arrival, everyone_loaded):
@@ -97,7 +90,8 @@ async def student(browser, url, dim, seconds, pace, rng, record, arrival, everyo
                 x, y = slider_pixel(rng, layout["sliders"][i], values[i])
                 kind = "slider"
             else:
-                x, y = map_pixel_from(layout, rng)
+                v = layout["view"]
+                x, y = await page.evaluate(JS_MAP_PIXEL, random_map_point(rng, [[v["x0"], v["x1"]], [v["y0"], v["y1"]]]))
                 kind = "map"
             await page.mouse.click(x, y)
             ms = await page.evaluate(JS_NEXT_IMAGE_MS, [DIGIT, before, 10_000])

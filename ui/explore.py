@@ -18,6 +18,7 @@ from ui.resources import explorer_static
 from ui.session import current_z, set_z, sync_link
 from ui.state import explorer_event
 
+
 def explorer_key(dim):
     return f"explorer{dim}"
 

@@ -8,7 +8,6 @@ import gc
 import sys
 
 import numpy as np
-
 import streamlit as st
 import torch
 

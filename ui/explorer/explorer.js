@@ -54,6 +54,8 @@ function build(root, data) {
 
   // Left: sliders, then the map.
   const sliderBox = el("div", { class: "lab-sliders" + (ui.dim > 4 ? " lab-two-columns" : "") });
+  // Two columns read down, then across: the most used dimensions fill the left column.
+  if (ui.dim > 4) sliderBox.style.gridTemplateRows = `repeat(${Math.ceil(ui.dim / 2)}, auto)`;
   for (const i of data.order) {
     const input = el("input", { type: "range", min: -data.limit, max: data.limit, step: data.step,
                                 "aria-label": `z${i + 1}`, "data-dim": i, title: data.slider_help[i] });
