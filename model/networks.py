@@ -130,3 +130,13 @@ def build(kind, latent_dim, hidden=DEFAULT_HIDDEN):
     if kind not in NETWORKS:
         raise ValueError(f"unknown model kind {kind!r}; expected one of {sorted(NETWORKS)}")
     return NETWORKS[kind](latent_dim, hidden)
+
+
+def decoder_layers(net):
+    """The decoder as plain float32 arrays [(weight [out, in], bias [out]), ...]: ELU between the
+    layers, sigmoid after the last. What a browser needs to decode a z itself (ui/explorer)."""
+    modules = list(net.decoder.net)
+    linear = [m for m in modules if isinstance(m, nn.Linear)]
+    if [type(m) for m in modules] != [type(m) for pair in zip(linear, [nn.ELU()] * len(linear)) for m in pair][:-1]:
+        raise ValueError("decoder_layers expects Linear layers with ELU between them")
+    return [(m.weight.detach().float().numpy().copy(), m.bias.detach().float().numpy().copy()) for m in linear]

@@ -93,11 +93,22 @@ def test_explore_renders_for_both_sizes(dim):
     data = explorer(at)
     assert data["z"] == [0.0] * dim and len(data["slider_labels"]) == dim
     assert png_size(digit_png(at).split(",")[1])[0] >= 224
-    assert data["manifold"].startswith("data:image/png;base64,")
-    assert len(base64.b64decode(data["points"])) == 10_000 * 2 * 4 and len(base64.b64decode(data["labels"])) == 10_000
+    assets = data["assets"]
+    assert assets["manifold"].startswith("data:image/png;base64,")
+    assert len(base64.b64decode(assets["points"])) == 10_000 * 2 * 4 and len(base64.b64decode(assets["labels"])) == 10_000
+    assert [layer["shape"] for layer in assets["decoder"]] == [[256, dim], [512, 256], [784, 512]]
     (x0, x1), (y0, y1) = data["view"]["x"], data["view"]["y"]
     assert x0 < 0 < x1 and y0 < 0 < y1
     assert "judge" in data["digit_caption"] and data["recon"] is None
+
+
+def test_the_large_data_is_sent_once_per_session_and_again_on_request():
+    at = ok(new_app())
+    assert explorer(at)["assets"] is not None
+    send(at, 2, "z", z=[0.5, 0.5])
+    assert explorer(at)["assets"] is None  # the page keeps them
+    send(at, 2, "assets")
+    assert explorer(at)["assets"] is not None
 
 
 def test_sliders_are_ordered_by_kl():

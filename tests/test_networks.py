@@ -1,8 +1,9 @@
+import numpy as np
 import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from model.networks import VAE, AutoEncoder, build, gaussian_kl, reparameterize
+from model.networks import VAE, AutoEncoder, build, decoder_layers, gaussian_kl, reparameterize
 
 
 @pytest.mark.parametrize("kind", ["ae", "vae"])
@@ -61,3 +62,20 @@ def test_vae_loss_backpropagates_to_both_heads():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown model kind"):
         build("gan", 2)
+
+
+@pytest.mark.parametrize("kind", ["ae", "vae"])
+def test_decoder_layers_reproduce_decode(kind):
+    """The plain arrays the browser decodes with give the network's own output."""
+    torch.manual_seed(0)
+    net = build(kind, 16)
+    z = torch.randn(5, 16)
+    h = z.numpy().astype(np.float64)
+    layers = decoder_layers(net)
+    for i, (weight, bias) in enumerate(layers):
+        h = h @ weight.T.astype(np.float64) + bias
+        if i < len(layers) - 1:
+            h = np.where(h > 0, h, np.expm1(h))  # ELU
+    expected = net.decode(z).detach().numpy().reshape(5, -1)
+    assert [w.shape for w, _ in layers] == [(256, 16), (512, 256), (784, 512)]
+    assert np.allclose(1 / (1 + np.exp(-h)), expected, atol=1e-5)

@@ -14,7 +14,7 @@ import streamlit as st
 from ui.explorer import explorer
 from ui.images import data_uri, png, tile
 from ui.panels import DIGIT_SCALE
-from ui.resources import explorer_static
+from ui.resources import explorer_assets, explorer_static
 from ui.session import current_z, set_z, sync_link
 from ui.state import explorer_event
 
@@ -67,6 +67,8 @@ def apply_event(lab):
         clear_jump(dim)
     elif event.kind == "jump":
         jump_to_test_digit(lab)
+    elif event.kind == "assets":  # the page lost them (or never got them): send them again
+        st.session_state.pop(f"assets_sent{dim}", None)
 
 
 def digit_uri(image, scale=DIGIT_SCALE):
@@ -82,6 +84,16 @@ def reconstructions(lab, index):
             "images": [[digit_uri(image, 5), name] for name, image in images]}
 
 
+def assets_once(lab):
+    """The large fixed data, on the first run of a session for this size only (the page keeps it)."""
+    static = explorer_static(lab)
+    key = f"assets_sent{lab.latent_dim}"
+    if st.session_state.get(key) == static["signature"]:
+        return None
+    st.session_state[key] = static["signature"]
+    return explorer_assets(lab)
+
+
 def explorer_data(lab, z):
     """What the element shows for this z: the model's fixed parts plus the digit and marker."""
     dim = lab.latent_dim
@@ -89,6 +101,7 @@ def explorer_data(lab, z):
     digit, confidence = lab.classify(image)
     return {
         **explorer_static(lab),
+        "assets": assets_once(lab),
         "z": [float(v) for v in z],
         "marker": [float(v) for v in lab.spaces["vae"].projection.forward(z)],
         "digit": digit_uri(image),

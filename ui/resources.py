@@ -14,6 +14,7 @@ import torch
 from model import CheckpointError
 from model.lab import checkpoint_dir, load_lab
 from model.latent import manifold_grid, map_view
+from model.networks import decoder_layers
 from ui.charts import PALETTE
 from ui.images import data_uri, png, tile
 from ui.session import SLIDER_STEP
@@ -83,14 +84,34 @@ def _explorer_static(latent_dim, folder):
         "slider_help": [f"Latent dimension {i + 1}. KL to the prior: {kl[i]:.2f} nats on average over the test "
                         "digits (more KL = the VAE uses this dimension more)." for i in range(latent_dim)],
         "buttons": BUTTONS,
-        "points": base64.b64encode(space.points.astype(np.float32).tobytes()).decode("ascii"),
-        "labels": base64.b64encode(np.asarray(lab.labels, dtype=np.uint8).tobytes()).decode("ascii"),
         "view": {"x": x_range, "y": y_range}, "axes": list(space.projection.axis_titles),
         "palette": PALETTE, "limit_box": latent_dim == 2, "map_height": 460,
         "map_caption": f"10,000 test digits, placed by the VAE's encoder on {where}. Click anywhere — on a digit "
                        "or on empty space — to decode that point. Hover a dot to see which test digit it is.",
-        "manifold": data_uri(manifold_png(lab, "vae", MANIFOLD_N, scale=1)),
         "manifold_title": f"Manifold grid · the decoder over a {MANIFOLD_N}×{MANIFOLD_N} grid of the map",
         "manifold_caption": "Equal-probability spacing under the prior (inverse normal CDF): every cell holds "
                             "the same prior mass.",
+    }
+
+
+def explorer_assets(lab):
+    return _explorer_assets(lab.latent_dim, str(checkpoint_dir()))
+
+
+def b64(array, dtype):
+    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+
+
+@st.cache_resource(max_entries=4)
+def _explorer_assets(latent_dim, folder):
+    """The explorer's large, fixed data (~3 MB): sent to a browser once per session and size, kept
+    there. The decoder's weights let the page draw the digit for a z itself while a slider moves."""
+    lab = get_lab(latent_dim, folder)
+    space = lab.spaces["vae"]
+    return {
+        "points": b64(space.points, np.float32), "labels": b64(lab.labels, np.uint8),
+        "manifold": data_uri(manifold_png(lab, "vae", MANIFOLD_N, scale=1)),
+        "decoder": [{"weight": b64(w, np.float32), "bias": b64(b, np.float32), "shape": list(w.shape)}
+                    for w, b in decoder_layers(lab.vae)],
+        "projection": {"mean": space.projection.mean.tolist(), "components": space.projection.components.tolist()},
     }

@@ -147,7 +147,7 @@ def clamp_z(values, limit=Z_LIMIT):
     return out
 
 
-EXPLORER_EVENTS = ("z", "click", "random", "origin", "jump")
+EXPLORER_EVENTS = ("z", "click", "random", "origin", "jump", "assets")
 MAX_EVENT_ID_CHARS = 64
 
 

@@ -81,6 +81,46 @@ def test_click_on_empty_map_space_decodes_there(page, server, dim):
     assert exceptions(page) == 0
 
 
+def shown_digit(page):
+    """The decoded-digit image as uint8 pixels."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    payload = src(page, DIGIT).split(",", 1)[1]
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(payload))).convert("L"), dtype=int)
+
+
+def z_in_dim_order(page):
+    pairs = page.eval_on_selector_all(SLIDER, "els => els.map(e => [Number(e.dataset.dim), Number(e.value)])")
+    return [v for _, v in sorted(pairs)]
+
+
+@pytest.mark.parametrize("dim", [2, 16])
+def test_the_page_decodes_the_digit_as_the_server_does(page, server, dim):
+    """While a slider moves the page draws the digit itself: it must be the model's digit."""
+    from model.lab import load_lab
+    from ui.images import to_uint8
+
+    open_app(page, server, f"?dim={dim}")
+    before = src(page, DIGIT)
+    if dim == 2:
+        page.locator(SLIDER).first.focus()
+        for _ in range(30):
+            page.keyboard.press("ArrowLeft")
+    else:
+        (x0, x1), (y0, y1) = map_ranges(page)
+        click_map(page, x0 + 0.3 * (x1 - x0), y0 + 0.7 * (y1 - y0))
+    wait_src_change(page, DIGIT, before)
+    wait_idle(page)
+    shown = shown_digit(page)
+    assert shown.shape == (28, 28)  # drawn by the page (the server's copy is 280 px), and kept
+    expected = to_uint8(load_lab(dim).decode("vae", [z_in_dim_order(page)]))[0].astype(int)
+    assert np.abs(shown - expected).max() <= 1  # float32 vs float64 sums: at most one grey level
+    assert exceptions(page) == 0
+
+
 def test_size_switch(app):
     app.get_by_text("16-D").click()
     app.wait_for_function(f"document.querySelectorAll('{SLIDER}').length === 16")

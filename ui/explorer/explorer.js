@@ -5,21 +5,40 @@
 // re-rendered 16 slider widgets and re-created a 10,000-point WebGL chart (the moved marker
 // changes the figure), about 1 s of browser CPU per move with software rendering. Here the
 // DOM is built once per model; a rerun only swaps image sources, moves slider thumbs and
-// redraws the marker layer. Python stays the only source of truth for z: this code reports
-// what the student did (an event) and draws what the server sends back.
+// redraws the marker layer.
+//
+// Why the page decodes too: the VAE's decoder is a 0.5 M-parameter MLP, under a millisecond
+// here, so the digit follows a slider while it is dragged, without waiting for the server.
+// Python stays the only owner of z: on release (or a map click, or a button) this code reports
+// an event, the server applies it, judges the digit and sends back what to show.
 
 const MARGIN = { l: 46, r: 12, t: 10, b: 40 };  // plot area inside the map canvas, CSS px
 const POINT = 3;        // marker size of a test digit, CSS px
 const HOVER_PX = 8;     // how close the pointer must be to a digit for its tooltip
+const STALE_MS = 3000;  // an answer this long after the last event is shown even if it is not its answer
+
+// The large fixed data (points, labels, decoder weights, manifold) arrives once per session and
+// size and is kept for the page's life: a tab change or size switch re-creates this element.
+const ASSETS = (window.__latentLabAssets ||= new Map());
 
 export default function ({ parentElement, data, setStateValue }) {
   const root = parentElement.querySelector(".lab-explorer") || parentElement;
+  const newId = () => `${Date.now()}-${Math.random()}`;
+  if (data.assets) ASSETS.set(data.signature, unpack(data.assets));
+  const assets = ASSETS.get(data.signature);
+  if (!assets) {  // not expected (the server sends them first); ask again, once per answer
+    if (root.__asked !== data) {
+      root.__asked = data;
+      setStateValue("event", { kind: "assets", id: newId() });
+    }
+    return;
+  }
   let ui = root.__lab;
   if (!ui || ui.signature !== data.signature) {
-    ui = root.__lab = build(root, data);
+    ui = root.__lab = build(root, data, assets);
   }
   ui.send = (event) => {
-    ui.lastSent = `${Date.now()}-${Math.random()}`;
+    ui.lastSent = newId();
     ui.lastSentAt = performance.now();
     setStateValue("event", { ...event, id: ui.lastSent });
   };
@@ -46,11 +65,25 @@ function decodeBase64(text) {
   return out;
 }
 
-function build(root, data) {
+function floats(text) {
+  return new Float32Array(decodeBase64(text).buffer);
+}
+
+function unpack(assets) {
+  return {
+    points: floats(assets.points), labels: decodeBase64(assets.labels), manifold: assets.manifold,
+    decoder: assets.decoder.map((layer) => ({ weight: floats(layer.weight), bias: floats(layer.bias),
+                                             out: layer.shape[0], in: layer.shape[1] })),
+    mean: assets.projection.mean, components: assets.projection.components,
+  };
+}
+
+function build(root, data, assets) {
   root.replaceChildren();
-  const ui = { signature: data.signature, dim: data.z.length, sliders: [], hidden: new Set() };
-  ui.points = new Float32Array(decodeBase64(data.points).buffer);
-  ui.labels = decodeBase64(data.labels);
+  const ui = { signature: data.signature, dim: data.z.length, sliders: [], hidden: new Set(), assets };
+  ui.points = assets.points;
+  ui.labels = assets.labels;
+  ui.pixels = el("canvas", { width: 28, height: 28 });  // the page's own decode, before it becomes a PNG
 
   // Left: sliders, then the map.
   const sliderBox = el("div", { class: "lab-sliders" + (ui.dim > 4 ? " lab-two-columns" : "") });
@@ -62,11 +95,14 @@ function build(root, data) {
     const value = el("span", { class: "lab-value" });
     const row = el("label", { class: "lab-slider", title: data.slider_help[i] },
                    el("span", { class: "lab-slider-name", text: data.slider_labels[i] }), value, input);
-    input.addEventListener("input", () => { value.textContent = Number(input.value).toFixed(2); });
+    input.addEventListener("input", () => {
+      value.textContent = Number(input.value).toFixed(2);
+      showLocally(ui, sliderValues(ui));
+    });
     input.addEventListener("pointerdown", () => { input.dataset.dragging = "1"; });
     input.addEventListener("change", () => {
       delete input.dataset.dragging;
-      ui.send({ kind: "z", z: ui.sliders.map((s) => Number(s.input.value)) });
+      ui.send({ kind: "z", z: sliderValues(ui) });
     });
     ui.sliders[i] = { input, value };
     sliderBox.append(row);
@@ -112,6 +148,9 @@ function build(root, data) {
                    ui.manifoldTitle, el("figure", { class: "lab-figure" }, ui.manifold, ui.manifoldCaption));
   root.append(el("div", { class: "lab-grid" }, left, right));
 
+  // A press that ends off the thumb fires no "change": the slider is not held any more either way.
+  window.addEventListener("pointerup", () => ui.sliders.forEach(({ input }) => delete input.dataset.dragging));
+  ui.manifold.setAttribute("src", assets.manifold);
   ui.overlay.addEventListener("click", (e) => onMapClick(ui, e));
   ui.overlay.addEventListener("pointermove", (e) => onHover(ui, e));
   ui.overlay.addEventListener("pointerleave", () => { ui.hover = null; ui.tooltip.style.display = "none"; drawOverlay(ui); });
@@ -129,25 +168,81 @@ function update(ui, data) {
   ui.data = data;
   ui.heading.textContent = data.heading;
   ui.mapCaption.textContent = data.map_caption;
+  ui.manifoldTitle.textContent = data.manifold_title;
+  ui.manifoldCaption.textContent = data.manifold_caption;
+  if (!ui.view) layout(ui);
+  if (ui.view && !ui.drawn) drawPoints(ui);
   // An answer to an older event (the student pressed an arrow key again meanwhile) must not
-  // move the thumbs back; the answer to the latest one will follow.
-  const caughtUp = !ui.lastSent || data.event_id === ui.lastSent || performance.now() - ui.lastSentAt > 3000;
+  // move the thumbs or the digit back; the answer to the latest one will follow.
+  const caughtUp = !ui.lastSent || data.event_id === ui.lastSent || performance.now() - ui.lastSentAt > STALE_MS;
+  if (!caughtUp) return;
   data.z.forEach((v, i) => {
     const { input, value } = ui.sliders[i];
-    if (!caughtUp || input.dataset.dragging) return;  // never yank a thumb out of the student's hand
+    if (input.dataset.dragging) return;  // never yank a thumb out of the student's hand
     input.value = v;
     value.textContent = Number(v).toFixed(2);
   });
-  setSrc(ui.digit, data.digit);
+  // The page already shows this z's digit (decoded here): keep it rather than swap in a copy.
+  const shown = ui.localZ && data.z.every((v, i) => Math.abs(v - ui.localZ[i]) < 1e-6);
+  if (!shown) setSrc(ui.digit, data.digit);
+  ui.localZ = null;
   ui.digitCaption.textContent = data.digit_caption;
+  ui.digitCaption.classList.remove("lab-stale");
   updateRecon(ui, data.recon);
-  setSrc(ui.manifold, data.manifold);
-  ui.manifoldTitle.textContent = data.manifold_title;
-  ui.manifoldCaption.textContent = data.manifold_caption;
   ui.marker = data.marker;
-  ui.pending = null;
-  if (!ui.view) layout(ui);
-  if (ui.view && !ui.drawn) drawPoints(ui);
+  drawOverlay(ui);
+}
+
+// ---------------------------------------------------------------- decoding in the page
+
+function sliderValues(ui) {
+  return ui.sliders.map(({ input }) => Number(input.value));
+}
+
+// The decoder: Linear layers, ELU between them, sigmoid at the end (model/networks.py).
+function decode(decoder, z) {
+  let h = Float64Array.from(z);
+  decoder.forEach(({ weight, bias, out, in: width }, k) => {
+    const next = new Float64Array(out), last = k === decoder.length - 1;
+    for (let o = 0; o < out; o++) {
+      let sum = bias[o];
+      for (let i = 0, row = o * width; i < width; i++) sum += weight[row + i] * h[i];
+      next[o] = last ? 1 / (1 + Math.exp(-sum)) : (sum > 0 ? sum : Math.expm1(sum));
+    }
+    h = next;
+  });
+  return h;
+}
+
+function digitUri(ui, pixels) {
+  const ctx = ui.pixels.getContext("2d"), image = ctx.createImageData(28, 28);
+  pixels.forEach((p, i) => {
+    const v = Math.round(Math.min(1, Math.max(0, p)) * 255);
+    image.data.set([v, v, v, 255], 4 * i);
+  });
+  ctx.putImageData(image, 0, 0);
+  return ui.pixels.toDataURL();
+}
+
+function project(ui, z) {  // z -> the map's plane (the Projection in model/latent.py)
+  const { mean, components } = ui.assets;
+  return components.map((c) => c.reduce((sum, ci, i) => sum + ci * (z[i] - mean[i]), 0));
+}
+
+function unproject(ui, x, y) {  // a map point -> z on the plane, as the sliders can hold it
+  const { mean, components } = ui.assets, { limit, step } = ui.data;
+  return mean.map((m, i) => {
+    const v = Math.min(limit, Math.max(-limit, m + x * components[0][i] + y * components[1][i]));
+    return Math.round(v / step) * step;
+  });
+}
+
+// Show z's digit and marker now; the server's answer (judge caption, reconstructions) follows.
+function showLocally(ui, z) {
+  ui.localZ = z;
+  setSrc(ui.digit, digitUri(ui, decode(ui.assets.decoder, z)));
+  ui.digitCaption.classList.add("lab-stale");
+  ui.marker = project(ui, z);
   drawOverlay(ui);
 }
 
@@ -283,7 +378,7 @@ function drawCross(ctx, x, y, size, color, width) {
   ctx.stroke();
 }
 
-// The current z (and a pending click, and the hovered digit): cheap, redrawn every rerun.
+// The current z and the hovered digit: cheap, redrawn on every change.
 function drawOverlay(ui) {
   const v = ui.view;
   if (!v) return;
@@ -293,12 +388,6 @@ function drawOverlay(ui) {
     ctx.strokeStyle = "#111";
     ctx.lineWidth = 1.5;
     ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI); ctx.stroke();
-  }
-  if (ui.pending) {
-    const [px, py] = toPixel(v, ...ui.pending);
-    ctx.strokeStyle = "#111";
-    ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.arc(px, py, 9, 0, 2 * Math.PI); ctx.stroke();
   }
   if (ui.marker) {
     const [mx, my] = toPixel(v, ...ui.marker);
@@ -318,9 +407,13 @@ function onMapClick(ui, e) {
   if (!v) return;
   const [px, py] = eventPixel(ui, e);
   if (px < v.l || px > v.l + v.w || py < v.t || py > v.t + v.h) return;
-  ui.pending = toData(v, px, py);
-  drawOverlay(ui);  // answer the click at once; the digit follows from the server
-  ui.send({ kind: "click", x: ui.pending[0], y: ui.pending[1] });
+  const [x, y] = toData(v, px, py), z = unproject(ui, x, y);
+  z.forEach((value, i) => {
+    ui.sliders[i].input.value = value;
+    ui.sliders[i].value.textContent = value.toFixed(2);
+  });
+  showLocally(ui, z);
+  ui.send({ kind: "click", x, y });
 }
 
 function onHover(ui, e) {
