@@ -147,6 +147,17 @@ JS_NEXT_IMAGE_MS = """([sel, old, timeout]) => new Promise((resolve) => {
     setTimeout(() => finish(null), timeout);
     check();
 })"""
+# The explorer dims the judge's caption while the page shows a digit the server has not answered
+# for yet: the server's answer is in when no caption is dim any more.
+JS_ANSWER_MS = """(timeout) => new Promise((resolve) => {
+    const done = () => document.querySelector('.lab-stale') === null;
+    if (done()) return resolve(performance.now() - window.__labInputAt);
+    const observer = new MutationObserver(() => {
+        if (done()) { observer.disconnect(); resolve(performance.now() - window.__labInputAt); }
+    });
+    observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
+    setTimeout(() => { observer.disconnect(); resolve(null); }, timeout);
+})"""
 JS_BROKEN_IMAGES = "Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length"
 
 
