@@ -1,7 +1,11 @@
 """A classroom at once: N browser sessions (Playwright pages in Debian Chromium) against one
 server, each moving sliders and clicking the map at human pace.
 
-    python bench/load.py [--sessions 30] [--seconds 60]
+    python bench/load.py [--sessions 30] [--seconds 60] [--pace 4,10]
+
+Human pace: a student looks at the new digit and the judge's verdict before the next move, 4–10 s
+(the think time load tests commonly assume); --pace 1,3 is a stress case (a student clicking
+without looking), reported beside it in the README.
 
 Starts its own server, samples its resident memory, and writes bench/results/load.json:
 p50/p95 interaction latency, errors, exception elements, server peak RSS and RSS per session,
@@ -135,7 +139,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--dims", default="2,16", help="latent sizes the students use, round robin")
     parser.add_argument("--browsers", type=int, default=6, help="Chromium processes the pages are spread over")
-    parser.add_argument("--pace", default="1,3", help="seconds a student waits between moves: uniform(lo, hi)")
+    parser.add_argument("--pace", default="4,10", help="seconds a student waits between moves: uniform(lo, hi)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
     args = parser.parse_args()
     dims = [int(d) for d in args.dims.split(",")]
