@@ -59,6 +59,21 @@ def test_keyboard_slider_move_changes_the_digit(app):
     assert sorted(marker(app)) == pytest.approx(sorted(slider_values(app)), abs=1e-3)
 
 
+def test_the_digit_follows_a_slider_while_it_is_dragged(app):
+    box = app.locator(SLIDER).first.bounding_box()
+    y = box["y"] + box["height"] / 2
+    app.mouse.move(box["x"] + box["width"] * 0.5, y)
+    app.mouse.down()
+    before = src(app, DIGIT)
+    app.mouse.move(box["x"] + box["width"] * 0.85, y, steps=6)
+    wait_src_change(app, DIGIT, before)  # a new digit before the release: drawn by the page
+    assert app.locator(".lab-stale").count() == 1 and "z=" not in app.url  # the server has not heard yet
+    app.mouse.up()
+    app.wait_for_function("document.querySelector('.lab-stale') === null")  # the judge's answer is in
+    wait_idle(app)
+    assert "z=" in app.url and slider_values(app)[0] > 1.0
+
+
 @pytest.mark.parametrize("dim", [2, 16])
 def test_click_on_empty_map_space_decodes_there(page, server, dim):
     open_app(page, server, f"?dim={dim}")

@@ -21,6 +21,12 @@ const STALE_MS = 3000;  // an answer this long after the last event is shown eve
 // size and is kept for the page's life: a tab change or size switch re-creates this element.
 const ASSETS = (window.__latentLabAssets ||= new Map());
 
+// A press that ends off the thumb fires no "change": the slider is not held any more either way.
+// One listener for the page, however often the element is re-created.
+window.__latentLabPointerUp ||= (window.addEventListener("pointerup", () => {
+  document.querySelectorAll(".lab-explorer input[data-dragging]").forEach((input) => delete input.dataset.dragging);
+}), true);
+
 export default function ({ parentElement, data, setStateValue }) {
   const root = parentElement.querySelector(".lab-explorer") || parentElement;
   const newId = () => `${Date.now()}-${Math.random()}`;
@@ -148,8 +154,6 @@ function build(root, data, assets) {
                    ui.manifoldTitle, el("figure", { class: "lab-figure" }, ui.manifold, ui.manifoldCaption));
   root.append(el("div", { class: "lab-grid" }, left, right));
 
-  // A press that ends off the thumb fires no "change": the slider is not held any more either way.
-  window.addEventListener("pointerup", () => ui.sliders.forEach(({ input }) => delete input.dataset.dragging));
   ui.manifold.setAttribute("src", assets.manifold);
   ui.overlay.addEventListener("click", (e) => onMapClick(ui, e));
   ui.overlay.addEventListener("pointermove", (e) => onHover(ui, e));
