@@ -2,6 +2,7 @@
 down, run foreign code, or make the other latent size unusable. The app never writes its files."""
 
 import hashlib
+import json
 import os
 import shutil
 
@@ -68,7 +69,8 @@ def test_a_broken_16d_checkpoint_shows_a_message_and_2d_still_works(corrupt, tin
     at.sidebar.radio[0].set_value(2)
     at.run()
     assert not at.exception and not at.error
-    assert len(at.get("bidi_component")) == 1  # the 2-D explorer
+    explorers = at.get("bidi_component")
+    assert len(explorers) == 1 and len(json.loads(explorers[0].proto.json)["z"]) == 2  # the 2-D explorer works
 
 
 def tree_digest(folder):
