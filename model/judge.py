@@ -85,21 +85,22 @@ def feature_stats(feats):
     return feats.mean(axis=0), cov
 
 
-def classify(judge, images):
-    """(most likely digit, its probability, is-a-digit) per image: no batch statistics."""
-    probs, _ = judge_outputs(judge, images)
+def digit_calls(probs):
+    """(most likely digit, its probability, is-a-digit) per row of judge probabilities."""
     digits = probs[:, :NOT_A_DIGIT]
     return digits.argmax(axis=1), digits.max(axis=1), probs.argmax(axis=1) != NOT_A_DIGIT
+
+
+def classify(judge, images):
+    """digit_calls for images, without the batch statistics score computes."""
+    return digit_calls(judge_outputs(judge, images)[0])
 
 
 def score(judge, images):
     """The judge's verdict on a batch of images [N,1,28,28] in [0,1]."""
     probs, feats = judge_outputs(judge, images)
-    top_class = probs.argmax(axis=1)
+    predictions, confidences, is_digit = digit_calls(probs)
     digits = probs[:, :NOT_A_DIGIT]
-    predictions = digits.argmax(axis=1)
-    confidences = digits.max(axis=1)
-    is_digit = top_class != NOT_A_DIGIT
     mean, cov = feature_stats(feats)
     return Verdict(
         n=len(images),

@@ -137,6 +137,6 @@ def decoder_layers(net):
     layers, sigmoid after the last. What a browser needs to decode a z itself (ui/explorer)."""
     modules = list(net.decoder.net)
     linear = [m for m in modules if isinstance(m, nn.Linear)]
-    if [type(m) for m in modules] != [type(m) for pair in zip(linear, [nn.ELU()] * len(linear)) for m in pair][:-1]:
+    if [type(m) for m in modules] != ([nn.Linear, nn.ELU] * len(linear))[:-1]:
         raise ValueError("decoder_layers expects Linear layers with ELU between them")
     return [(m.weight.detach().float().numpy().copy(), m.bias.detach().float().numpy().copy()) for m in linear]

@@ -84,13 +84,12 @@ def reconstructions(lab, index):
             "images": [[digit_uri(image, 5), name] for name, image in images]}
 
 
-def assets_once(lab):
+def assets_once(lab, signature):
     """The large fixed data, on the first run of a session for this size only (the page keeps it)."""
-    static = explorer_static(lab)
     key = f"assets_sent{lab.latent_dim}"
-    if st.session_state.get(key) == static["signature"]:
+    if st.session_state.get(key) == signature:
         return None
-    st.session_state[key] = static["signature"]
+    st.session_state[key] = signature
     return explorer_assets(lab)
 
 
@@ -99,9 +98,10 @@ def explorer_data(lab, z):
     dim = lab.latent_dim
     image = lab.decode("vae", z)
     digit, confidence = lab.classify(image)
+    static = explorer_static(lab)
     return {
-        **explorer_static(lab),
-        "assets": assets_once(lab),
+        **static,
+        "assets": assets_once(lab, static["signature"]),
         "z": [float(v) for v in z],
         "marker": [float(v) for v in lab.spaces["vae"].projection.forward(z)],
         "digit": digit_uri(image),

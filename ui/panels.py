@@ -15,9 +15,9 @@ def let_the_browser_paint():
     """Pause so the images written so far reach the browser and are drawn before a large chart.
 
     A Plotly chart whose figure changed is re-created, and re-creating its WebGL scene blocks
-    the page for ~100 ms; arriving in the same batch, it would hold back the new digit with it
-    (measured in Chromium: slider -> new digit p95 241 ms without the pause, 102 ms with it).
-    The thread sleeps, so other sessions run meanwhile.
+    the page for ~100 ms; arriving in the same batch, it would hold back the images with it
+    (measured in Chromium on the old Plotly explore map: p95 241 ms without the pause, 102 ms
+    with it). Used before the AE-vs-VAE codes chart. The thread sleeps, so other sessions run.
     """
     time.sleep(PAINT_PAUSE_S)
 
