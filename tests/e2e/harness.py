@@ -107,11 +107,17 @@ def wait_idle(page, timeout=30_000):
 
 
 def open_app(page, url, query="", timeout=60_000):
-    """Navigate and wait until the first run has finished and its last element is on the page."""
+    """Navigate and wait until the first run has finished, its images are loaded and, on Explore, the map is drawn.
+
+    Streamlit loads some widgets' code on first use (the number input, for one): they may appear
+    after the run has finished and show their default for a frame before their value. Read such a
+    widget with a retrying assertion (playwright's expect), not once.
+    """
     page.goto(f"{url}/{query}")
     explore = "tab=" not in query or "tab=explore" in query
     page.wait_for_selector(MAP_READY if explore else "img", timeout=timeout)
     wait_idle(page, timeout)
+    page.wait_for_function(JS_IMAGES_LOADED, timeout=timeout)
 
 
 def src(page, selector):
@@ -158,6 +164,7 @@ JS_ANSWER_MS = """(timeout) => new Promise((resolve) => {
     observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
     setTimeout(() => { observer.disconnect(); resolve(null); }, timeout);
 })"""
+JS_IMAGES_LOADED = "Array.from(document.images).every(i => i.complete)"  # loaded or failed
 JS_BROKEN_IMAGES = "Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length"
 
 
