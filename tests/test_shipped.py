@@ -67,3 +67,29 @@ def test_the_16d_vae_uses_every_dimension_and_the_lab_loads(dim):
     assert len(lab.slider_order) == dim and sorted(lab.slider_order) == list(range(dim))
     if dim == 16:
         assert lab.vae.metadata["metrics"]["active_units"] == 16
+
+
+def test_concurrent_inference_matches_serial_and_changes_nothing():
+    """Every session of a server shares one Lab: many threads decoding and judging at once must
+    get exactly what one thread gets, and leave the networks' weights and buffers untouched."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lab = load_lab(16)
+    nets = (lab.vae, lab.ae, lab.judge)
+    state_before = [{k: v.clone() for k, v in net.state_dict().items()} for net in nets]
+    zs = torch.randn(48, 16, generator=torch.Generator().manual_seed(0)).numpy()
+
+    def work(i):
+        kind = ("vae", "ae")[i % 2]
+        image = lab.decode(kind, zs[i : i + 1])
+        return image, lab.classify(image), lab.judge_images(lab.decode(kind, zs[i : i + 8])).confident_share
+
+    serial = [work(i) for i in range(40)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(3):
+            concurrent = list(pool.map(work, range(40)))
+            for (image, call, share), (image2, call2, share2) in zip(serial, concurrent):
+                assert torch.equal(image, image2) and call == call2 and share == share2
+    assert all(not m.training for net in nets for m in net.modules())
+    for net, before in zip(nets, state_before):
+        assert all(torch.equal(v, before[k]) for k, v in net.state_dict().items())
