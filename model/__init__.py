@@ -4,5 +4,6 @@
 """
 
 from model.checkpoint import CheckpointError, load_model, save_checkpoint
+from model.data import DATASETS, checkpoint_dir
 
-__all__ = ["CheckpointError", "load_model", "save_checkpoint"]
+__all__ = ["CheckpointError", "DATASETS", "checkpoint_dir", "load_model", "save_checkpoint"]

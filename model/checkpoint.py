@@ -11,6 +11,7 @@ from pathlib import Path
 
 import torch
 
+from model.data import DATASETS
 from model.judge import DigitJudge
 from model.networks import NETWORKS
 
@@ -30,25 +31,33 @@ class CheckpointError(ValueError):
 
 
 def fix_command(path):
-    """The command that rebuilds this checkpoint, guessed from its file name."""
-    name = Path(str(path)).name
-    if name.startswith("judge"):
-        train = f"python -m model.train_judge --data-dir DIR --out {path}"
+    """The command that rebuilds this checkpoint, guessed from its file name and folder."""
+    path = Path(str(path))
+    dataset = next((p for p in reversed(path.parent.parts) if p in DATASETS), "mnist")
+    if path.name.startswith("judge"):
+        train = f"python -m model.train_judge --dataset {dataset} --data-dir DIR --out {path}"
     else:
-        match = re.match(r"(ae|vae)-z(\d+)", name)
+        match = re.match(r"(ae|vae)-z(\d+)", path.name)
         kind, dim = (match.group(1), match.group(2)) if match else ("vae", "16")
-        train = f"python -m model.train --kind {kind} --latent-dim {dim} --data-dir DIR --out {path}"
+        train = f"python -m model.train --dataset {dataset} --kind {kind} --latent-dim {dim} --data-dir DIR --out {path}"
     return f"restore the shipped file (`git checkout -- {path}`) or retrain it (`{train}`)"
 
 
-def save_checkpoint(net, path, metadata=None):
-    """Write a network and its metadata (JSON-like values only) to path."""
+def save_checkpoint(net, path, metadata=None, half=False):
+    """Write a network and its metadata (JSON-like values only) to path.
+
+    half=True stores float weights as float16 (half the bytes; load_model restores float32):
+    for model families where a decoded pixel moving by < 1/255 does not matter.
+    """
     kind = net.kind
+    state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+    if half:
+        state = {k: v.half() if v.dtype == torch.float32 else v for k, v in state.items()}
     payload = {
         "format": FORMAT,
         "version": VERSION,
         "kind": kind,
-        "state_dict": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()},
+        "state_dict": state,
         # A JSON round trip keeps metadata to plain types, which a weights_only load accepts.
         "metadata": json.loads(json.dumps(metadata if metadata is not None else net.metadata, default=str)),
     }
@@ -79,6 +88,9 @@ def load_model(path, kind=None):
     state = payload.get("state_dict")
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise CheckpointError(path, "its state_dict is missing or holds something other than tensors")
+    # float16-stored families come back as float32, the dtype every network computes in.
+    stored_half = any(v.dtype == torch.float16 for v in state.values())
+    state = {k: v.float() if v.dtype == torch.float16 else v for k, v in state.items()}
     try:
         net.load_state_dict(state, strict=True)
     except RuntimeError as err:
@@ -92,6 +104,7 @@ def load_model(path, kind=None):
         raise CheckpointError(path, "its metadata is not a dictionary")
     net.metadata = metadata
     net.source = str(path)
+    net.stored_half = stored_half  # saving it again keeps its storage size
     net.eval()
     for p in net.parameters():
         p.requires_grad_(False)

@@ -1,10 +1,11 @@
 """Measure shipped models the way the model card reports them.
 
-    python -m model.evaluate checkpoints/*-z*.pt --data-dir ../shared/data --k 5000 \
+    python -m model.evaluate checkpoints/mnist/*-z*.pt --data-dir ../shared/data --k 5000 \
         --json bench/results/evaluate.json --write-metadata
 
-Likelihoods are in nats per image on *binarised* MNIST test digits: one fixed Bernoulli
-draw of the grey test images with seed 0 (the literature's convention).
+The data set and its judge follow the checkpoints' folder (checkpoints/DATASET/). Likelihoods
+are in nats per image on *binarised* test images: one fixed Bernoulli draw of the grey test
+images with seed 0 (the literature's convention).
 """
 
 import argparse
@@ -18,10 +19,10 @@ from pathlib import Path
 import torch
 
 from model.checkpoint import load_model, save_checkpoint
-from model.data import binarize, load_mnist
+from model.data import DATASETS, binarize, checkpoint_dir, load_images
 from model.judge import score
 from model.latent import fit_gaussian, gaussian_samples, prior_samples
-from model.networks import bernoulli_nll, gaussian_kl, gaussian_log_prob
+from model.networks import bernoulli_nll, codes_of, decode_batched, gaussian_kl, gaussian_log_prob, reparameterize
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 JUDGE_SAMPLES = 10_000
@@ -37,12 +38,10 @@ def iw_nll(vae, x, k, samples_per_chunk=1000, images_per_chunk=10, seed=0):
     out = []
     for xb in x.split(images_per_chunk):
         mu, logvar = vae.posterior(xb)
-        std = torch.exp(0.5 * logvar)
         chunks = []
         for start in range(0, k, samples_per_chunk):
             s = min(samples_per_chunk, k - start)
-            eps = torch.randn(s, *mu.shape, generator=generator)
-            z = mu + std * eps  # [s, B, d]
+            z = reparameterize(mu.expand(s, *mu.shape), logvar.expand(s, *mu.shape), generator)  # [s, B, d]
             logits = vae.decode_logits(z.reshape(-1, mu.shape[1]))
             log_px = -bernoulli_nll(logits, xb.repeat(s, 1, 1, 1)).reshape(s, -1)
             log_pz = gaussian_log_prob(z, torch.zeros_like(z), torch.zeros_like(z))
@@ -60,15 +59,10 @@ def elbo_parts(vae, x, seed=0):
     recon, kl = [], []
     for xb in x.split(1000):
         mu, logvar = vae.posterior(xb)
-        z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=generator)
+        z = reparameterize(mu, logvar, generator)
         recon.append(bernoulli_nll(vae.decode_logits(z), xb))
         kl.append(gaussian_kl(mu, logvar))
     return torch.cat(recon), torch.cat(kl)
-
-
-@torch.inference_mode()
-def codes_of(net, images, batch_size=5000):
-    return torch.cat([net.encode(x) for x in images.split(batch_size)])
 
 
 @torch.inference_mode()
@@ -82,11 +76,6 @@ def knn_accuracy(train_codes, train_labels, test_codes, test_labels, k=5, batch_
         pred = torch.mode(votes, dim=1).values
         correct += (pred == test_labels[start:start + batch_size]).sum().item()
     return correct / len(test_codes)
-
-
-@torch.inference_mode()
-def decode_batched(net, z, batch_size=5000):
-    return torch.cat([net.decode(zb) for zb in z.split(batch_size)])
 
 
 def sample_scores(judge, images):
@@ -164,13 +153,13 @@ def fmt(x, spec=".2f"):
 
 
 def print_table(results, references, out=sys.stdout):
-    print("Likelihoods: nats per image on binarised MNIST test digits (one fixed Bernoulli draw, seed 0).", file=out)
+    print("Likelihoods: nats per image on the binarised test set (one fixed Bernoulli draw, seed 0).", file=out)
     print(f"{'model':<14}{'-ELBO':>8}{'recon':>8}{'KL':>7}{'IW NLL':>9}{'active':>8}{'5-NN acc':>10}", file=out)
     for name, m in results.items():
         active = f"{m['active_units']}/{m['latent_dim']}" if "active_units" in m else "—"
         print(f"{name:<14}{fmt(m.get('neg_elbo_nats')):>8}{fmt(m['recon_nats']):>8}{fmt(m.get('kl_nats')):>7}"
               f"{fmt(m.get('iw_nll_nats')):>9}{active:>8}{m['knn5_accuracy'] * 100:>9.2f}%", file=out)
-    print(f"\nJudge on {JUDGE_SAMPLES} images (clear = a digit with p >= 0.9; junk = judged not a digit; "
+    print(f"\nJudge on {JUDGE_SAMPLES} images (clear = a class with p >= 0.9; junk = judged none of the classes; "
           "IS ceiling 10; Fréchet: lower is better)", file=out)
     print(f"{'images':<34}{'clear':>8}{'junk':>8}{'IS':>7}{'Fréchet':>10}", file=out)
     rows = {}
@@ -178,7 +167,7 @@ def print_table(results, references, out=sys.stdout):
         rows[f"{name} z ~ N(0, I)"] = m["prior_samples"]
         if "fitted_gaussian_samples" in m:
             rows[f"{name} z ~ fitted Gaussian"] = m["fitted_gaussian_samples"]
-    rows["real test digits (ceiling)"] = references["real_test_digits"]
+    rows["real test images (ceiling)"] = references["real_test_digits"]
     rows["uniform noise (floor)"] = references["uniform_noise"]
     for name, s in rows.items():
         print(f"{name:<34}{s['clear_share'] * 100:>7.1f}%{s['not_digit_share'] * 100:>7.1f}%"
@@ -188,8 +177,11 @@ def print_table(results, references, out=sys.stdout):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Evaluate AE/VAE checkpoints for the model card.")
     parser.add_argument("checkpoints", nargs="+")
-    parser.add_argument("--data-dir", default=None, help="folder holding MNIST/raw (omit to download)")
-    parser.add_argument("--judge", default="checkpoints/judge.pt")
+    parser.add_argument("--data-dir", default=None,
+                        help="folder holding MNIST/raw or FashionMNIST/raw (omit to download)")
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default=None,
+                        help="default: the 'dataset' in the first checkpoint's metadata")
+    parser.add_argument("--judge", default=None, help="default: checkpoints/DATASET/judge.pt")
     parser.add_argument("--k", type=int, default=5000, help="importance samples for the NLL bound")
     parser.add_argument("--limit", type=int, default=0, help="evaluate on the first N test digits only")
     parser.add_argument("--json", default=None, help="write all numbers here")
@@ -201,9 +193,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
 
-    judge = load_model(args.judge, kind="judge")
-    train_x, train_y, _ = load_mnist(args.data_dir, train=True)
-    test_x, test_y, _ = load_mnist(args.data_dir, train=False)
+    dataset = args.dataset or load_model(args.checkpoints[0], kind=("ae", "vae")).metadata.get("dataset", "mnist")
+    judge = load_model(args.judge or checkpoint_dir(dataset) / "judge.pt", kind="judge")
+    train_x, train_y, _ = load_images(dataset, args.data_dir, train=True)
+    test_x, test_y, _ = load_images(dataset, args.data_dir, train=False)
     if args.limit:
         test_x, test_y = test_x[: args.limit], test_y[: args.limit]
     test_binary = binarize(test_x, seed=0)
@@ -211,6 +204,8 @@ def main(argv=None):
     results = {}
     for path in args.checkpoints:
         net = load_model(path, kind=("ae", "vae"))
+        if net.metadata.get("dataset", dataset) != dataset:
+            parser.error(f"{path} was trained on {net.metadata['dataset']}, not {dataset}: evaluate one data set at a time")
         results[Path(path).stem] = evaluate_model(net, judge, (train_x, train_y), (test_x, test_y), test_binary,
                                                   args.k, reuse_iw=not args.recompute_iw)
         if args.write_metadata:
@@ -220,12 +215,13 @@ def main(argv=None):
                 "evaluated": time.strftime("%Y-%m-%d"),
             }
             net.metadata["train_codes"] = results[Path(path).stem]["train_codes"]
-            save_checkpoint(net, path)
+            save_checkpoint(net, path, half=net.stored_half)
     references = reference_rows(judge, test_x)
     print_table(results, references)
     if args.json:
         report = {
-            "convention": "nats per image on binarised MNIST test digits (fixed Bernoulli draw, seed 0)",
+            "dataset": dataset,
+            "convention": "nats per image on the binarised test set (fixed Bernoulli draw, seed 0)",
             "k": args.k, "test_images": len(test_x), "judge_samples": JUDGE_SAMPLES,
             "models": {n: {k: v for k, v in m.items() if k != "train_codes"} for n, m in results.items()},
             "references": references,

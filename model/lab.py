@@ -1,11 +1,10 @@
-"""Everything the app needs for one latent size, loaded once: the VAE and the AE of that size,
-the judge, the shipped test digits, their codes and the 2-D views of those codes.
+"""Everything the app needs for one (data set, latent size), loaded once: the VAE and the AE of
+that size, the data set's judge, its shipped test images, their codes and 2-D views of them.
 
 Pure PyTorch/numpy; the app wraps `load_lab` in st.cache_resource so a server loads each
 size once. Nothing here is mutated after loading, so concurrent sessions can share it.
 """
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,17 +12,12 @@ import numpy as np
 import torch
 
 from model.checkpoint import CheckpointError, load_model
-from model.data import load_test_digits
-from model.evaluate import codes_of
+from model.data import DEFAULT_DATASET, TEST_PACK, checkpoint_dir, dataset_info, load_test_images
 from model.judge import Verdict, classify, score
 from model.latent import Projection, dims_by_usage, fit_gaussian, fit_projection, kl_per_dim
+from model.networks import codes_of
 
-SHIPPED_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
-
-
-def checkpoint_dir():
-    """The shipped folder, or LATENT_LAB_CHECKPOINTS (another set of models; tests use broken ones)."""
-    return Path(os.environ.get("LATENT_LAB_CHECKPOINTS") or SHIPPED_CHECKPOINTS)
+KINDS = ("ae", "vae")
 
 
 @dataclass(frozen=True)
@@ -38,6 +32,7 @@ class Space:
 
 @dataclass(frozen=True)
 class Lab:
+    dataset: str  # a key of model.data.DATASETS
     latent_dim: int
     vae: torch.nn.Module
     ae: torch.nn.Module
@@ -48,7 +43,14 @@ class Lab:
     kl_per_dim: np.ndarray  # [d], VAE's mean KL to the prior per dimension
     slider_order: list  # latent dimensions by usage, most used first
 
+    @property
+    def info(self):
+        """The data set's names: what one image is called, the class names."""
+        return dataset_info(self.dataset)
+
     def net(self, kind):
+        if kind not in KINDS:
+            raise ValueError(f"unknown model kind {kind!r}; expected one of {KINDS}")
         return self.vae if kind == "vae" else self.ae
 
     def decode(self, kind, z):
@@ -58,7 +60,7 @@ class Lab:
             return self.net(kind).decode(z)
 
     def code(self, kind, index):
-        """Test digit index's code (VAE: posterior mean), as computed once at load: [d] float tensor."""
+        """Test image index's code (VAE: posterior mean), as computed once at load: [d] float tensor."""
         return torch.from_numpy(self.spaces[kind].codes[index]).float()
 
     def reconstruct(self, kind, index):
@@ -68,7 +70,7 @@ class Lab:
         return score(self.judge, images)
 
     def classify(self, image):
-        """(predicted digit, its probability) for one image."""
+        """(predicted class, its probability) for one image."""
         digit, confidence, _ = classify(self.judge, image.reshape(1, 1, 28, 28))
         return int(digit[0]), float(confidence[0])
 
@@ -84,20 +86,27 @@ def _space(net, images):
     return Space(codes, projection, projection.forward(codes), gaussian)
 
 
-def load_lab(latent_dim, folder=None):
-    """Load the pair of models of one latent size; raises CheckpointError naming a bad file."""
-    folder = Path(folder or checkpoint_dir())
+def load_lab(latent_dim, dataset=DEFAULT_DATASET, folder=None):
+    """Load the pair of models of one data set and latent size; raises CheckpointError naming a bad file.
+
+    folder: the data set's folder (default checkpoints/DATASET).
+    """
+    folder = Path(folder) if folder is not None else checkpoint_dir(dataset)
     vae = load_model(folder / f"vae-z{latent_dim}.pt", kind="vae")
     ae = load_model(folder / f"ae-z{latent_dim}.pt", kind="ae")
     judge = load_model(folder / "judge.pt", kind="judge")
     for net in (vae, ae):
         if net.latent_dim != latent_dim:
             raise CheckpointError(net.source, f"latent_dim is {net.latent_dim}, but the file name promises {latent_dim}")
-    images, labels = load_test_digits(folder / "mnist-test.npz")
+    for net in (vae, ae, judge):
+        trained_on = net.metadata.get("dataset", dataset)
+        if trained_on != dataset:
+            raise CheckpointError(net.source, f"it was trained on {trained_on!r}, but it sits in the {dataset!r} folder")
+    images, labels = load_test_images(dataset, folder / TEST_PACK)
     with torch.inference_mode():
         kl = kl_per_dim(vae, images)
     return Lab(
-        latent_dim=latent_dim, vae=vae, ae=ae, judge=judge, images=images, labels=labels.numpy(),
+        dataset=dataset, latent_dim=latent_dim, vae=vae, ae=ae, judge=judge, images=images, labels=labels.numpy(),
         spaces={"vae": _space(vae, images), "ae": _space(ae, images)},
         kl_per_dim=kl, slider_order=dims_by_usage(kl),
     )

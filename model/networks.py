@@ -103,9 +103,15 @@ class VAE(AutoEncoder):
         return recon + beta * kl, {"recon": recon.item(), "kl": kl.item()}
 
 
-def reparameterize(mu, logvar):
-    """z = mu + sigma * eps, so gradients reach mu and logvar through the sample."""
-    return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+def reparameterize(mu, logvar, generator=None, eps=None):
+    """z = mu + sigma * eps with eps ~ N(0, I), so gradients reach mu and logvar through the sample.
+
+    mu/logvar may carry leading sample dimensions; eps (when given) is the noise itself, so a
+    page can show the exact numbers that went in.
+    """
+    if eps is None:
+        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
+    return mu + torch.exp(0.5 * logvar) * eps
 
 
 def gaussian_kl(mu, logvar):
@@ -130,6 +136,18 @@ def build(kind, latent_dim, hidden=DEFAULT_HIDDEN):
     if kind not in NETWORKS:
         raise ValueError(f"unknown model kind {kind!r}; expected one of {sorted(NETWORKS)}")
     return NETWORKS[kind](latent_dim, hidden)
+
+
+@torch.inference_mode()
+def codes_of(net, images, batch_size=5000):
+    """Codes of a batch of images [N,1,28,28] -> [N, d] (VAE: posterior means)."""
+    return torch.cat([net.encode(x) for x in images.split(batch_size)])
+
+
+@torch.inference_mode()
+def decode_batched(net, z, batch_size=5000):
+    """[N, d] -> [N,1,28,28] Bernoulli means, a batch at a time."""
+    return torch.cat([net.decode(zb) for zb in z.split(batch_size)])
 
 
 def decoder_layers(net):

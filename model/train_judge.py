@@ -1,6 +1,7 @@
-"""Train the digit judge (a small MNIST CNN) and store its reference feature statistics.
+"""Train a data set's judge (a small CNN: ten classes plus "none of them") and store its
+reference feature statistics.
 
-    python -m model.train_judge --data-dir ../shared/data --out checkpoints/judge.pt
+    python -m model.train_judge --dataset mnist --data-dir ../shared/data --out checkpoints/mnist/judge.pt
 """
 
 import argparse
@@ -10,7 +11,7 @@ import torch
 from torch.nn import functional as F
 
 from model.checkpoint import save_checkpoint
-from model.data import batches, load_mnist
+from model.data import DATASETS, DEFAULT_DATASET, batches, checkpoint_dir, load_images
 from model.judge import NOT_A_DIGIT, DigitJudge, accuracy, set_reference
 
 
@@ -61,33 +62,37 @@ def random_shift(x, generator, max_shift=2):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Train the digit judge (a small MNIST CNN).")
-    parser.add_argument("--data-dir", default=None, help="folder holding MNIST/raw (omit to download)")
+    parser = argparse.ArgumentParser(description="Train a data set's judge (a small CNN).")
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default=DEFAULT_DATASET)
+    parser.add_argument("--data-dir", default=None,
+                        help="folder holding MNIST/raw or FashionMNIST/raw (omit to download)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=None, help="train on the first N digits only (smoke tests)")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--out", default="checkpoints/judge.pt")
+    parser.add_argument("--out", default=None, help="default: checkpoints/DATASET/judge.pt")
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads)
-    train_x, train_y, digest = load_mnist(args.data_dir, train=True)
-    test_x, test_y, _ = load_mnist(args.data_dir, train=False)
+    train_x, train_y, digest = load_images(args.dataset, args.data_dir, train=True)
+    test_x, test_y, _ = load_images(args.dataset, args.data_dir, train=False)
     if args.limit:
         train_x, train_y = train_x[: args.limit], train_y[: args.limit]
     judge = train_judge(train_x, train_y, epochs=args.epochs, seed=args.seed)
     set_reference(judge, test_x)
     acc = accuracy(judge, test_x, test_y)
-    print(f"judge test accuracy: {acc * 100:.2f}% on {len(test_x)} MNIST test digits")
+    print(f"judge test accuracy: {acc * 100:.2f}% on {len(test_x)} {args.dataset} test images")
     judge.metadata = {
+        "dataset": args.dataset,
         "architecture": "conv32-conv64-fc128-fc10",
         "training": {"epochs": args.epochs, "seed": args.seed, "train_images": len(train_x)},
         "data_sha256": digest,
         "metrics": {"test_accuracy": acc},
         "date": time.strftime("%Y-%m-%d"),
     }
-    save_checkpoint(judge, args.out)
-    print(f"saved {args.out}")
+    out = args.out or checkpoint_dir(args.dataset) / "judge.pt"
+    save_checkpoint(judge, out)
+    print(f"saved {out}")
 
 
 if __name__ == "__main__":

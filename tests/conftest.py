@@ -13,18 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from model.checkpoint import save_checkpoint  # noqa: E402
-from model.data import load_test_digits  # noqa: E402
+from model.data import load_test_images  # noqa: E402
 from model.judge import set_reference
 from model.train_judge import train_judge  # noqa: E402
 from model.train import TrainConfig, train  # noqa: E402
 
-CHECKPOINTS = ROOT / "checkpoints"
+CHECKPOINTS = ROOT / "checkpoints" / "mnist"
 
 
 @pytest.fixture(scope="session")
 def test_digits():
     """The 10,000 shipped MNIST test digits (images in [0,1], labels)."""
-    return load_test_digits(CHECKPOINTS / "mnist-test.npz")
+    return load_test_images("mnist")
 
 
 def write_idx(path, array):
@@ -70,12 +70,14 @@ def tiny_judge(test_digits):
 
 @pytest.fixture(scope="session")
 def tiny_checkpoints(tmp_path_factory, test_digits, tiny_judge):
-    """A checkpoint folder the app can run on: tiny AE/VAE at both sizes, a judge, test digits."""
+    """A checkpoints root the app can run on: mnist/ with tiny AE/VAE at both sizes, a judge, test digits."""
     images, _ = test_digits
-    folder = tmp_path_factory.mktemp("checkpoints")
+    root = tmp_path_factory.mktemp("checkpoints")
+    folder = root / "mnist"
+    folder.mkdir()
     for kind in ("ae", "vae"):
         for dim in (2, 16):
             save_checkpoint(tiny_model(kind, dim, images), folder / f"{kind}-z{dim}.pt")
     save_checkpoint(tiny_judge, folder / "judge.pt")
-    (folder / "mnist-test.npz").write_bytes((CHECKPOINTS / "mnist-test.npz").read_bytes())
-    return folder
+    (folder / "test.npz").write_bytes((CHECKPOINTS / "test.npz").read_bytes())
+    return root

@@ -55,7 +55,7 @@ def test_a_broken_16d_checkpoint_shows_a_message_and_2d_still_works(corrupt, tin
                                                                      monkeypatch):
     folder = tmp_path / "checkpoints"
     shutil.copytree(tiny_checkpoints, folder)
-    corrupt(folder / "vae-z16.pt")
+    corrupt(folder / "mnist" / "vae-z16.pt")
     monkeypatch.setenv("LATENT_LAB_CHECKPOINTS", str(folder))
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -6,13 +6,15 @@ Cached objects are shared by every session, so nothing in them may be mutated.
 import base64
 import gc
 import sys
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
 import torch
 
 from model import CheckpointError
-from model.lab import checkpoint_dir, load_lab
+from model import checkpoint_dir
+from model.lab import load_lab
 from model.latent import manifold_grid, map_view
 from model.networks import decoder_layers
 from ui.charts import PALETTE
@@ -22,11 +24,11 @@ from ui.state import Z_LIMIT
 
 
 @st.cache_resource(show_spinner="Loading the models…", max_entries=4)
-def get_lab(latent_dim, folder):
+def get_lab(latent_dim, folder, dataset="mnist"):
     # One thread per request: with 2 cores and many students, parallel ops inside one
     # small forward pass only add contention.
     torch.set_num_threads(1)
-    lab = load_lab(latent_dim, folder)
+    lab = load_lab(latent_dim, dataset, Path(folder) / dataset)
     lab.classify(lab.decode("vae", [0.0] * latent_dim))  # warm-up: the first forward pass is slow
     # Move everything alive now (models, torch, streamlit) out of the cyclic collector's scans:
     # full collections triggered by per-rerun garbage then stop pausing interactions.
