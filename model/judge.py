@@ -1,7 +1,9 @@
-"""The digit judge: a small CNN that says how digit-like a batch of images is.
+"""The judge: a small CNN that says how much a batch of images looks like the data set's classes.
 
 The app prints its verdict under every sample panel; model.evaluate uses it for the
-sample-quality rows of the model card. Trained by model.train_judge.
+sample-quality rows of the model card. Trained by model.train_judge, calibrated by
+model.calibrate: a temperature for its probabilities, and an "unsure" rule for images
+unlike any real one (its features far from the real test images'), stored in its metadata.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-CONFIDENT = 0.9  # a "clear digit": top-class probability at least this
+CONFIDENT = 0.9  # a "clear digit": top-class probability at least this (and not unlike every real image)
 FEATURES = 128
 NOT_A_DIGIT = 10  # an 11th class, trained on noise and scrambled digits: a plain 10-way CNN
 #                   calls uniform noise a confident digit, which would make garbage look "clear"
@@ -52,17 +54,40 @@ class Verdict:
     frechet: float  # Fréchet distance to the real test digits in judge features
     predictions: list  # most likely digit per image (over the 10 digits)
     confidences: list  # that digit's probability per image
+    calls: list  # per image: "clear", "unsure" or "none" (not a digit)
+
+
+def calibration(judge):
+    """{"temperature": T, "unsure_distance": D} from model.calibrate, or the uncalibrated defaults."""
+    stored = judge.metadata.get("calibration", {}) if isinstance(getattr(judge, "metadata", None), dict) else {}
+    return {"temperature": float(stored.get("temperature", 1.0)),
+            "unsure_distance": float(stored.get("unsure_distance", np.inf))}
 
 
 @torch.inference_mode()
-def judge_outputs(judge, images, batch_size=2000):
-    """Softmax probabilities [N,11] (10 digits, then not-a-digit) and features [N,128], float64."""
-    probs, feats = [], []
+def judge_logits(judge, images, batch_size=2000):
+    """Raw class logits [N,11] and features [N,128] (float64), before any temperature."""
+    logits, feats = [], []
     for chunk in images.split(batch_size):
-        logits, f = judge(chunk.float())
-        probs.append(F.softmax(logits, dim=1).double())
+        out, f = judge(chunk.float())
+        logits.append(out.double())
         feats.append(f.double())
-    return torch.cat(probs).numpy(), torch.cat(feats).numpy()
+    return torch.cat(logits), torch.cat(feats).numpy()
+
+
+def judge_outputs(judge, images, batch_size=2000):
+    """Calibrated probabilities [N,11] (10 classes, then none-of-them) and features [N,128], float64."""
+    logits, feats = judge_logits(judge, images, batch_size)
+    return F.softmax(logits / calibration(judge)["temperature"], dim=1).numpy(), feats
+
+
+def feature_distance(judge, feats):
+    """How unlike the real test images each image is: Mahalanobis distance of its judge features
+    to theirs (Lee et al. 2018's out-of-distribution score). Real images: median ~9 on MNIST."""
+    cov = judge.ref_cov.numpy()
+    precision = np.linalg.inv(cov + 1e-6 * np.eye(len(cov)))
+    centred = feats - judge.ref_mean.numpy()
+    return np.sqrt(np.clip(np.einsum("ij,jk,ik->i", centred, precision, centred), 0, None))
 
 
 def inception_score(probs):
@@ -91,26 +116,39 @@ def digit_calls(probs):
     return digits.argmax(axis=1), digits.max(axis=1), probs.argmax(axis=1) != NOT_A_DIGIT
 
 
+def plain_calls(judge, probs, feats):
+    """Per image "clear" (a class, p >= CONFIDENT, features like real images'), "none" (judged
+    none of the classes) or "unsure" (everything between)."""
+    _, confidence, is_digit = digit_calls(probs)
+    like_real = feature_distance(judge, feats) <= calibration(judge)["unsure_distance"]
+    clear = is_digit & (confidence >= CONFIDENT) & like_real
+    return np.where(clear, "clear", np.where(is_digit, "unsure", "none"))
+
+
 def classify(judge, images):
-    """digit_calls for images, without the batch statistics score computes."""
-    return digit_calls(judge_outputs(judge, images)[0])
+    """(most likely class, its probability, call) per image, without the batch statistics score computes."""
+    probs, feats = judge_outputs(judge, images)
+    predictions, confidences, _ = digit_calls(probs)
+    return predictions, confidences, plain_calls(judge, probs, feats)
 
 
 def score(judge, images):
     """The judge's verdict on a batch of images [N,1,28,28] in [0,1]."""
     probs, feats = judge_outputs(judge, images)
     predictions, confidences, is_digit = digit_calls(probs)
+    calls = plain_calls(judge, probs, feats)
     digits = probs[:, :NOT_A_DIGIT]
     mean, cov = feature_stats(feats)
     return Verdict(
         n=len(images),
-        confident_share=float((is_digit & (confidences >= CONFIDENT)).mean()),
+        confident_share=float((calls == "clear").mean()),
         inception_score=inception_score(digits / digits.sum(axis=1, keepdims=True)),
         histogram=np.bincount(predictions[is_digit], minlength=NOT_A_DIGIT).tolist(),
         not_digits=int((~is_digit).sum()),
         frechet=frechet_distance(mean, cov, judge.ref_mean.numpy(), judge.ref_cov.numpy()),
         predictions=predictions.tolist(),
         confidences=confidences.tolist(),
+        calls=calls.tolist(),
     )
 
 

@@ -21,6 +21,13 @@ KINDS = ("ae", "vae")
 
 
 @dataclass(frozen=True)
+class Reading:
+    label: int  # most likely class
+    confidence: float  # its calibrated probability
+    call: str  # "clear", "unsure" or "none" (none of the classes)
+
+
+@dataclass(frozen=True)
 class Space:
     """One model's view of the test digits: codes, their 2-D projection, a Gaussian fit."""
 
@@ -71,8 +78,13 @@ class Lab:
 
     def classify(self, image):
         """(predicted class, its probability) for one image."""
-        digit, confidence, _ = classify(self.judge, image.reshape(1, 1, 28, 28))
-        return int(digit[0]), float(confidence[0])
+        reading = self.read(image)
+        return reading.label, reading.confidence
+
+    def read(self, image):
+        """The judge's reading of one image: class, probability and its plain call."""
+        label, confidence, call = classify(self.judge, image.reshape(1, 1, 28, 28))
+        return Reading(int(label[0]), float(confidence[0]), str(call[0]))
 
 
 def _space(net, images):

@@ -22,7 +22,7 @@ import torch
 
 from model.checkpoint import CheckpointError, load_model
 from model.data import binarize, checkpoint_dir, load_images
-from model.judge import CONFIDENT, classify
+from model.judge import classify
 from model.latent import normal_ppf, prior_samples
 from model.networks import codes_of, decode_batched
 from model.train import TrainConfig, test_loss, train
@@ -78,11 +78,11 @@ class Recorder:
         codes = codes_of(net, self.images).numpy()
         box = manifold_box(self.kind, codes)
         samples = decode_batched(net, self.eps)
-        _, confidence, is_digit = classify(self.judge, samples)
+        _, _, calls = classify(self.judge, samples)
         _, parts = test_loss(net, self.binary)
         frame = {"steps": step, "epochs": self.epoch, "codes": codes.astype(np.float16),
                  "manifold": to_uint8(decode_batched(net, grid_points(box))), "manifold_box": box,
-                 "samples": to_uint8(samples), "clear": int((is_digit & (confidence >= CONFIDENT)).sum()),
+                 "samples": to_uint8(samples), "clear": int((calls == "clear").sum()),
                  "recon": parts["recon"], "kl": parts.get("kl", 0.0)}
         for name in FIELDS:
             self.frames[name].append(frame[name])
