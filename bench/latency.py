@@ -4,7 +4,7 @@
 
 Without --url it starts its own server. Prints a table and writes bench/results/latency.json.
 Each interaction is timed inside the page, from the input event's own timestamp to the moment
-the new image is decoded (tests/e2e/harness.py: JS_RECORD_INPUT, JS_NEXT_IMAGE_MS); where to
+the new image is decoded (bench/browser.py: JS_RECORD_INPUT, JS_NEXT_IMAGE_MS); where to
 click is worked out before, so Playwright's own work is not counted.
 """
 
@@ -22,9 +22,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import (DIGIT, JS_ANSWER_MS, JS_NEXT_IMAGE_MS, JS_RECORD_INPUT, MAP, SLIDER, launch,  # noqa: E402
-                               map_pixel, map_ranges, open_app, random_map_point, random_track_point, slider_track,
-                               slider_values, src, streamlit_server, wait_idle)
+from bench.browser import (DIGIT, JS_ANSWER_MS, JS_NEXT_IMAGE_MS, JS_RECORD_INPUT, MAP, SLIDER, launch,  # noqa: E402
+                           map_pixel, map_ranges, open_app, random_map_point, random_track_point, slider_track,
+                           slider_values, src, streamlit_server, wait_idle)
 
 TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 300,
               "slider_answer": None, "map_answer": None}  # the server's answer: the judge's caption

@@ -25,10 +25,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import (CHROMIUM_FLAGS, DIGIT, JS_BROKEN_IMAGES, JS_MAP_PIXEL, JS_NEXT_IMAGE_MS,  # noqa: E402
-                               JS_RECORD_INPUT, MAP, MAP_READY, SLIDER, chromium_path, cpu_seconds, machine_cpu_seconds,
-                               random_map_point, random_track_point, rss_mb, server_log_health, streamlit_server,
-                               write_report)
+from bench.browser import (CHROMIUM_FLAGS, DIGIT, JS_BROKEN_IMAGES, JS_MAP_PIXEL, JS_NEXT_IMAGE_MS,  # noqa: E402
+                           JS_RECORD_INPUT, MAP, MAP_READY, SLIDER, chromium_path, cpu_seconds, machine_cpu_seconds,
+                           random_map_point, random_track_point, rss_mb, server_log_health, streamlit_server,
+                           write_report)
 
 TARGET_P95_MS = 500
 

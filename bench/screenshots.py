@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import launch, open_app, streamlit_server, wait_idle  # noqa: E402
+from bench.browser import launch, open_app, streamlit_server, wait_idle  # noqa: E402
 
 VIEWS = {
     "explore": "?tab=explore&dim=2&z=0.6,-0.4",

@@ -17,9 +17,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import (DIGIT, broken_images, click_map, exceptions, launch, map_ranges,  # noqa: E402
-                               click_slider, open_app, random_map_point, rss_mb, src,
-                               server_log_health, streamlit_server, wait_idle, wait_src_change, write_report)
+from bench.browser import (DIGIT, broken_images, click_map, exceptions, launch, map_ranges,  # noqa: E402
+                           click_slider, open_app, random_map_point, rss_mb, src,
+                           server_log_health, streamlit_server, wait_idle, wait_src_change, write_report)
 
 
 def main():

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.e2e.harness import ROOT, chromium_path, launch, open_app, streamlit_server
+from bench.browser import ROOT, chromium_path, launch, open_app, streamlit_server
 
 ARTIFACTS = ROOT / "test-artifacts"
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.harness import (DIGIT, MAP, SLIDER, broken_images, click_map, exceptions, map_pixel, map_ranges, open_app,
-                               slider_values, src, wait_idle, wait_src_change)
+from bench.browser import (DIGIT, MAP, SLIDER, broken_images, click_map, exceptions, map_pixel, map_ranges, open_app,
+                           slider_values, src, wait_idle, wait_src_change)
 
 
 def marker(page):

@@ -1,5 +1,7 @@
-"""The app as a student's browser sees it: a Streamlit server on a free localhost port and
-Debian's Chromium driven by Playwright. Shared by tests/e2e and the benchmarks in bench/."""
+"""The app as a student's browser sees it: starts `streamlit run app.py` on a free localhost port
+and drives Debian's Chromium with Playwright (selectors, waits, clicks on the map and sliders,
+in-page timers). Used by the benchmarks here and by tests/e2e (tests import bench, never the
+other way round)."""
 
 import contextlib
 import json
@@ -12,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
