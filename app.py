@@ -1,18 +1,21 @@
 """Latent Lab: why a VAE can generate digits and a plain auto-encoder cannot.
 
     streamlit run app.py
+
+The page: the sidebar, one tab per module in ui/tabs/, and the address bar kept in step with
+the session (ui/session.py, the one owner of st.session_state).
 """
 
 import streamlit as st
 import torch
 
-from ui.compare import compare_panel
-from ui.explore import explore_panel
-from ui.interpolate import interpolate_panel
-from ui.lesson import lesson_panel
+from ui import session
+from ui.link import LATENT_SIZES
 from ui.resources import lab_or_error
-from ui.session import TAB_LABELS, init_from_link, sync_link
-from ui.state import LATENT_SIZES
+from ui.tabs.compare import compare_panel
+from ui.tabs.explore import explore_panel
+from ui.tabs.interpolate import interpolate_panel
+from ui.tabs.lesson import lesson_panel
 
 torch.set_num_threads(1)  # see ui.resources: small forward passes, many sessions, 2 cores
 
@@ -36,31 +39,32 @@ def sidebar():
     with st.sidebar:
         st.title(":material/science: Latent Lab")
         st.markdown("Why a **VAE** can *generate* digits and a plain **auto-encoder** cannot.")
-        st.radio("Latent size", LATENT_SIZES, key="dim", horizontal=True,
+        st.radio("Latent size", LATENT_SIZES, key=session.DIM, horizontal=True,
                  format_func=lambda d: f"{d}-D", help="2-D: the map *is* the latent space. "
                  "16-D: sharper digits, 16 sliders; the map shows a 2-D PCA view.")
-        st.toggle("Presenter mode (large type)", key="presenter")
+        st.toggle("Presenter mode (large type)", key=session.PRESENTER)
         st.caption("Every control is in the address bar: copy the URL to share exactly what you see.")
-        for note in st.session_state["link_notes"]:
+        for note in session.link_notes():
             st.warning(note, icon=":material/link_off:")
 
 
 def main():
-    init_from_link()
-    st.markdown(STYLE + (PRESENTER_STYLE if st.session_state["presenter"] else ""), unsafe_allow_html=True)
+    session.init_from_link()
+    st.markdown(STYLE + (PRESENTER_STYLE if session.presenter() else ""), unsafe_allow_html=True)
     sidebar()
-    lab, error = lab_or_error(st.session_state["dim"])
+    dim = session.latent_dim()
+    lab, error = lab_or_error(dim)
     if error:
-        st.error(f"The {st.session_state['dim']}-D models could not be loaded.\n\n{error}", icon=":material/error:")
+        st.error(f"The {dim}-D models could not be loaded.\n\n{error}", icon=":material/error:")
         st.info("The other latent size may still work: switch it in the sidebar.")
         return
-    tabs = st.tabs(list(TAB_LABELS.values()), key="tab", on_change="rerun")
+    tabs = st.tabs(list(session.TAB_LABELS.values()), key=session.TAB, on_change="rerun")
     panels = (explore_panel, compare_panel, interpolate_panel, lesson_panel)
     for tab, panel in zip(tabs, panels):
         if tab.open:
             with tab:
                 panel(lab)
-    sync_link()
+    session.sync_link()
 
 
 main()

@@ -9,10 +9,11 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from ui.session import TAB_LABELS
+from ui import session
 
 TIMEOUT = 60
 
@@ -43,7 +44,7 @@ def png_size(payload):
 
 
 def switch_tab(at, tab):
-    at.session_state["tab"] = TAB_LABELS[tab]
+    at.session_state[session.TAB] = session.TAB_LABELS[tab]
     return ok(at.run())
 
 
@@ -57,8 +58,8 @@ def markdown_text(at):
 
 
 # --- Explore -------------------------------------------------------------------------------
-# The explore panel is one element (ui/explorer): AppTest reads the data it is sent and plays
-# the events the browser would send; tests/e2e drives the element itself in Chromium.
+# The explore panel is one element (ui/components/explorer): AppTest reads the data it is sent
+# and plays the events the browser would send; tests/e2e drives the element itself in Chromium.
 
 def explorer(at):
     """The data the explorer element was sent on the last run, or None when it is not on the page."""
@@ -74,14 +75,23 @@ def digit_png(at):
 
 def z_of(at, dim):
     """z as the session holds it (a size never moved yet sits at the origin)."""
-    keys = [f"z{dim}_{i}" for i in range(dim)]
-    return [at.session_state[k] if k in at.session_state else 0.0 for k in keys]
+    key = session.z_key(dim)
+    return list(at.session_state[key]) if key in at.session_state else [0.0] * dim
 
 
-def send(at, dim, kind, **fields):
-    """What the browser does on a slider release, a map click or a button: one event, one rerun."""
-    at.session_state[f"explorer{dim}"] = {"event": {"id": f"{kind}-{next(EVENT_IDS)}", "kind": kind, **fields}}
-    return ok(at.run())
+def send_raw(at, value):
+    """What the browser does on a slider release, a map click or a button: the explorer's
+    setTriggerValue("event", value), delivered with the page's other widget states; one rerun."""
+    element = at.get("bidi_component")[0]
+    states = at._tree.get_widget_states()  # AppTest has no public way to fire a component trigger
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(element.proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "event", "value": value}])
+    return ok(at._run(states))
+
+
+def send(at, kind, **fields):
+    return send_raw(at, {"id": f"{kind}-{next(EVENT_IDS)}", "kind": kind, **fields})
 
 
 EVENT_IDS = itertools.count()
@@ -105,9 +115,9 @@ def test_explore_renders_for_both_sizes(dim):
 def test_the_large_data_is_sent_once_per_session_and_again_on_request():
     at = ok(new_app())
     assert explorer(at)["assets"] is not None
-    send(at, 2, "z", z=[0.5, 0.5])
+    send(at, "z", z=[0.5, 0.5])
     assert explorer(at)["assets"] is None  # the page keeps them
-    send(at, 2, "assets")
+    send(at, "assets")
     assert explorer(at)["assets"] is not None
 
 
@@ -120,23 +130,24 @@ def test_sliders_are_ordered_by_kl():
 def test_moving_a_slider_changes_the_decoded_digit():
     at = ok(new_app())
     before = digit_png(at)
-    send(at, 2, "z", z=[2.0, 0.0])
+    send(at, "z", z=[2.0, 0.0])
     assert digit_png(at) != before and explorer(at)["z"] == [2.0, 0.0]
     assert at.query_params["z"] == "2,0"
 
 
 def test_an_event_is_applied_once():
     at = ok(new_app())
-    send(at, 2, "z", z=[1.0, 1.0])
-    at.session_state["z2_0"] = -1.0  # a later change from elsewhere
-    ok(at.run())  # the same event is still in the element's state: it must not move z back
+    send(at, "z", z=[1.0, 1.0])
+    assert explorer(at)["event_id"].startswith("z-")  # the page learns which event this answers
+    at.session_state[session.z_key(2)] = (-1.0, 1.0)  # a later change from elsewhere
+    ok(at.run())  # a trigger value lives for one run: the event must not move z back
     assert z_of(at, 2) == [-1.0, 1.0]
 
 
 def test_a_map_click_moves_z_and_the_marker():
     at = ok(new_app())
     before = digit_png(at)
-    send(at, 2, "click", x=1.25, y=-0.5)
+    send(at, "click", x=1.25, y=-0.5)
     assert z_of(at, 2) == pytest.approx([1.25, -0.5])
     assert explorer(at)["z"] == pytest.approx([1.25, -0.5]) and explorer(at)["marker"] == pytest.approx([1.25, -0.5])
     assert digit_png(at) != before
@@ -144,16 +155,16 @@ def test_a_map_click_moves_z_and_the_marker():
 
 def test_a_map_click_outside_the_slider_range_is_clamped():
     at = ok(new_app())
-    send(at, 2, "click", x=7.5, y=-40.0)
+    send(at, "click", x=7.5, y=-40.0)
     assert z_of(at, 2) == [3.0, -3.0]
 
 
 def test_a_map_click_on_the_16d_plane_lands_on_the_plane():
-    from model.lab import checkpoint_dir
+    from model import checkpoint_dir
     from ui.resources import get_lab
 
     at = ok(new_app(dim="16"))
-    send(at, 16, "click", x=0.8, y=0.3)
+    send(at, "click", x=0.8, y=0.3)
     projection = get_lab(16, str(checkpoint_dir())).spaces["vae"].projection
     expected = np.clip(projection.inverse(np.array([0.8, 0.3])), -3, 3)
     assert np.allclose(z_of(at, 16), expected, atol=0.006)  # sliders round to 0.01
@@ -162,20 +173,20 @@ def test_a_map_click_on_the_16d_plane_lands_on_the_plane():
 
 def test_random_and_origin_buttons():
     at = ok(new_app())
-    send(at, 2, "random")
+    send(at, "random")
     assert any(v != 0 for v in explorer(at)["z"])
-    send(at, 2, "origin")
+    send(at, "origin")
     assert explorer(at)["z"] == [0.0, 0.0]
 
 
 def test_jump_to_a_test_digit_shows_three_images_and_the_label():
     at = ok(new_app())
-    send(at, 2, "jump")
+    send(at, "jump")
     recon = explorer(at)["recon"]
     assert [caption for _, caption in recon["images"]] == ["original", "AE reconstruction", "VAE reconstruction"]
     assert all(uri.startswith("data:image/png;base64,") for uri, _ in recon["images"])
     assert re.fullmatch(r"Test digit #\d+ \(label \d\): original, AE and VAE reconstructions", recon["title"])
-    send(at, 2, "z", z=[1.0, 0.0])
+    send(at, "z", z=[1.0, 0.0])
     assert explorer(at)["recon"] is None  # moving away from the digit hides its reconstructions
 
 
@@ -183,10 +194,8 @@ def test_garbage_events_change_nothing():
     at = ok(new_app())
     for event in ({"kind": "z", "z": [1.0]}, {"kind": "z", "z": ["1", 2]}, {"kind": "click", "x": float("nan"), "y": 0},
                   {"kind": "explode"}, {"kind": "click", "x": True, "y": 1}):
-        at.session_state["explorer2"] = {"event": {"id": f"junk-{next(EVENT_IDS)}", **event}}
-        ok(at.run())
-    at.session_state["explorer2"] = "not a dict"
-    ok(at.run())
+        send_raw(at, {"id": f"junk-{next(EVENT_IDS)}", **event})
+    send_raw(at, "not a dict")
     assert z_of(at, 2) == [0.0, 0.0]
 
 
@@ -241,7 +250,7 @@ def test_the_shared_seed_drives_both_panels():
 def test_ae_sampling_option_changes_the_ae_panel_only():
     at = switch_tab(new_app(), "compare")
     ae, vae = images(at, "ae samples"), images(at, "vae samples")
-    at.radio(key="ae_sampling").set_value("fitted")
+    at.radio(key=session.AE_SAMPLING).set_value("fitted")
     ok(at.run())
     assert images(at, "ae samples") != ae
     assert images(at, "vae samples") == vae
@@ -249,7 +258,7 @@ def test_ae_sampling_option_changes_the_ae_panel_only():
 
 def test_sample_count_changes_the_grid():
     at = switch_tab(new_app(), "compare")
-    at.selectbox(key="n").set_value(64)
+    at.selectbox(key=session.SAMPLE_COUNT).set_value(64)
     ok(at.run())
     assert all(int(n) == 64 for _, n in verdicts(at))
 
@@ -260,7 +269,7 @@ def test_sample_count_changes_the_grid():
 @pytest.mark.parametrize("steps", [10, 12])
 def test_interpolation_shows_two_rows_of_the_requested_length(dim, steps):
     at = switch_tab(new_app(dim=str(dim)), "interpolate")
-    at.slider(key="steps").set_value(steps)
+    at.slider(key=session.STEPS).set_value(steps)
     ok(at.run())
     for kind in ("ae", "vae"):
         rows = images(at, f"{kind} interpolation")
@@ -272,11 +281,11 @@ def test_interpolation_shows_two_rows_of_the_requested_length(dim, steps):
 
 def test_interpolation_endpoints_and_spherical_path():
     at = switch_tab(new_app(), "interpolate")
-    at.number_input(key="a").set_value(3)
-    at.number_input(key="b").set_value(4)
+    at.number_input(key=session.FROM_DIGIT).set_value(3)
+    at.number_input(key=session.TO_DIGIT).set_value(4)
     ok(at.run())
     linear = images(at, "vae interpolation")
-    at.radio(key="path").set_value("spherical")
+    at.radio(key=session.PATH).set_value("spherical")
     ok(at.run())
     assert images(at, "vae interpolation") != linear
     assert "(#3)" in markdown_text(at) and "(#4)" in markdown_text(at)
@@ -285,13 +294,13 @@ def test_interpolation_endpoints_and_spherical_path():
 def test_endpoints_from_two_map_clicks():
     at = ok(new_app())
     for x, y in ((-1.0, 0.5), (1.0, -0.5)):
-        send(at, 2, "click", x=x, y=y)
+        send(at, "click", x=x, y=y)
     at = switch_tab(at, "interpolate")
     click_button = [b for b in at.button if "map clicks" in b.label][0]
     assert not click_button.disabled
     click_button.click()
     ok(at.run())
-    assert (at.session_state["a"], at.session_state["b"]) != (0, 1)
+    assert (at.session_state[session.FROM_DIGIT], at.session_state[session.TO_DIGIT]) != (0, 1)
 
 
 # --- Lesson ----------------------------------------------------------------------------------
@@ -299,7 +308,7 @@ def test_endpoints_from_two_map_clicks():
 def test_lesson_next_and_previous_walk_through_every_step():
     at = switch_tab(new_app(), "lesson")
     for step in range(1, 6):
-        assert at.session_state["step"] == step
+        assert at.session_state[session.LESSON_STEP] == step
         assert f"### {step}." in markdown_text(at)
         nxt = [b for b in at.button if "Next" in b.label][0]
         if step < 5:
@@ -310,7 +319,7 @@ def test_lesson_next_and_previous_walk_through_every_step():
     for step in range(4, 0, -1):
         [b for b in at.button if "Previous" in b.label][0].click()
         ok(at.run())
-        assert at.session_state["step"] == step
+        assert at.session_state[session.LESSON_STEP] == step
     assert [b for b in at.button if "Previous" in b.label][0].disabled
 
 
@@ -326,22 +335,22 @@ def test_presenter_mode_enlarges_the_type():
 
 def test_a_link_with_z_and_seed_restores_them():
     at = ok(new_app(tab="compare", dim="2", z="1.5,-0.25", seed="777"))
-    assert at.session_state["tab"] == TAB_LABELS["compare"]
+    assert at.session_state[session.TAB] == session.TAB_LABELS["compare"]
     assert at.number_input[0].value == 777
-    assert [at.session_state["z2_0"], at.session_state["z2_1"]] == pytest.approx([1.5, -0.25])
+    assert z_of(at, 2) == pytest.approx([1.5, -0.25])
     assert not at.sidebar.warning
 
 
 def test_a_link_restores_lesson_step_and_endpoints():
     at = ok(new_app(tab="lesson", step="4", a="10", b="20"))
-    assert at.session_state["step"] == 4 and "### 4." in markdown_text(at)
-    assert (at.session_state["a"], at.session_state["b"]) == (10, 20)
+    assert at.session_state[session.LESSON_STEP] == 4 and "### 4." in markdown_text(at)
+    assert (at.session_state[session.FROM_DIGIT], at.session_state[session.TO_DIGIT]) == (10, 20)
 
 
 def test_a_link_with_garbage_renders_the_defaults_and_a_note():
     at = ok(new_app(tab="nope", dim="3", z="nan,inf", seed="-5", step="99", n="7", a="1e9", ae="x"))
     assert explorer(at)["z"] == [0.0, 0.0]
-    assert at.session_state["seed"] == 0 and at.session_state["step"] == 1
+    assert at.session_state[session.SEED] == 0 and at.session_state[session.LESSON_STEP] == 1
     notes = " ".join(w.value for w in at.sidebar.warning)
     for key in ("tab", "dim", "z", "seed", "step", "n", "a", "ae"):
         assert f"`{key}=" in notes
@@ -352,3 +361,27 @@ def test_the_address_bar_follows_the_state():
     at.number_input[0].set_value(42)
     ok(at.run())
     assert at.query_params["tab"] == "compare" and at.query_params["seed"] == "42"
+
+
+# --- The explorer's JavaScript ---------------------------------------------------------------
+
+def test_the_served_javascript_is_the_view_with_the_core_inlined(tmp_path):
+    """Streamlit serves the element's JS as one module from a blob URL: no import may be left."""
+    import shutil
+    import subprocess
+
+    from ui.components.bundle import bundle
+    from ui.components.explorer.explorer import HERE
+
+    served = bundle(HERE / "explorer.mjs", HERE / "explorer-core.mjs")
+    assert "from \"./" not in served and "export default function" in served
+    assert "function decode(" in served and "function nearestPoint(" in served  # from explorer-core.mjs
+    assert served.count("export ") == 1
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node not installed")
+    (tmp_path / "served.mjs").write_text(served)
+    subprocess.run([node, "--check", str(tmp_path / "served.mjs")], check=True)
+    (tmp_path / "explorer.mjs").write_text((HERE / "explorer.mjs").read_text().replace("from \"./", "from \"./x-"))
+    with pytest.raises(ValueError):
+        bundle(tmp_path / "explorer.mjs", HERE / "explorer-core.mjs")  # a view importing anything else is refused

@@ -13,8 +13,9 @@ from streamlit.testing.v1 import AppTest
 from model.checkpoint import save_checkpoint
 from model.networks import VAE
 from tests.conftest import ROOT
+from tests.test_app import send
 from tests.test_checkpoint import MakesMarker
-from ui.session import TAB_LABELS
+from ui import session
 
 
 def corrupt_random(path):
@@ -85,11 +86,11 @@ def test_serving_never_writes_the_apps_files():
     watched = [ROOT / "checkpoints", ROOT / "model", ROOT / "ui"]
     before = [tree_digest(f) for f in watched] + [hashlib.sha256((ROOT / "app.py").read_bytes()).hexdigest()]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    for event in ({"kind": "z", "z": [1.0, 0.0]}, {"kind": "jump"}, {"kind": "click", "x": 0.5, "y": 0.5}):
-        at.session_state["explorer2"] = {"event": {"id": str(event), **event}}
-        at.run()
+    send(at, "z", z=[1.0, 0.0])
+    send(at, "jump")
+    send(at, "click", x=0.5, y=0.5)
     for tab in ("compare", "interpolate", "lesson"):
-        at.session_state["tab"] = TAB_LABELS[tab]
+        at.session_state[session.TAB] = session.TAB_LABELS[tab]
         at.run()
     assert not at.exception
     after = [tree_digest(f) for f in watched] + [hashlib.sha256((ROOT / "app.py").read_bytes()).hexdigest()]
@@ -101,7 +102,7 @@ def test_serving_never_writes_the_apps_files():
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from tests.test_state import KEYS, junk_text  # noqa: E402
+from tests.test_link_and_events import KEYS, junk_text  # noqa: E402
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

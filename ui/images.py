@@ -1,4 +1,5 @@
-"""Tensors -> crisp PNGs embedded in the page.
+"""Tensors -> crisp PNGs embedded in the page: tiles, PNG bytes, data URIs, and the captioned
+figure every tab shows them in.
 
 Images go into the page as data URIs rather than through st.image's media-file store:
 a fragment rerun then never leaves the browser asking for a media file that was already
@@ -6,10 +7,14 @@ dropped ("Missing file"), and 30 students do not fill the server's media store.
 """
 
 import base64
+import html
 import io
 
 import numpy as np
+import streamlit as st
 from PIL import Image
+
+DIGIT_SCALE = 10  # 28 px -> 280 px, nearest neighbour
 
 
 def to_uint8(images):
@@ -52,3 +57,25 @@ def img_tag(png_bytes, alt, width=None, test_id=None):
     style = "image-rendering: pixelated; max-width: 100%;" + (f" width: {width}px;" if width else "")
     tid = f' data-testid="{test_id}"' if test_id else ""
     return f'<img src="{data_uri(png_bytes)}" alt="{alt}" style="{style}"{tid}/>'
+
+
+def digit_uri(image, scale=DIGIT_SCALE):
+    """One image as a data URI, scaled up without blur."""
+    return data_uri(png(tile(image, 1), scale))
+
+
+def show_image(png_bytes, caption, alt, width=None):
+    """One image embedded in the page, with a caption under it."""
+    st.markdown(
+        f'<figure class="lab-figure">{img_tag(png_bytes, alt, width)}'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>",
+        unsafe_allow_html=True,
+    )
+
+
+def show_digit(image, caption, alt, scale=DIGIT_SCALE):
+    show_image(png(tile(image, 1), scale), caption, alt)
+
+
+def show_tiles(images, columns, caption, alt, scale=3):
+    show_image(png(tile(images, columns), scale), caption, alt)

@@ -1,54 +1,188 @@
-"""Per-session state: the latent sliders' values and the shareable link (st.query_params).
+"""The one owner of st.session_state: every per-session value the page keeps, by name.
 
-Only plain values live in st.session_state; the URL is parsed by the pure ui.state module.
+Other modules read and write the session only through the accessors here; widgets bind to
+the key constants (key=session.SEED, ...). Only plain values live in the session. On a
+session's first run every control is seeded from the URL (parsed by the pure ui.link), and
+each run writes the state back into the address bar, so copying the URL shares it.
 """
 
 import numpy as np
 import streamlit as st
 
-from ui.state import LinkState, clamp_z, link_params, parse_link
+from ui.link import LinkState, clamp_z, link_params, parse_link
 
-SLIDER_STEP = 0.01
+SLIDER_STEP = 0.01  # z is kept on the explorer sliders' grid
 
-
-def slider_key(dim, i):
-    return f"z{dim}_{i}"
-
-
-def current_z(dim):
-    return np.array([st.session_state.get(slider_key(dim, i), 0.0) for i in range(dim)], dtype=np.float64)
-
-
-def set_z(dim, values):
-    """Move every slider of this size (values are clamped to the sliders' range)."""
-    for i, v in enumerate(clamp_z(values)):
-        st.session_state[slider_key(dim, i)] = round(v / SLIDER_STEP) * SLIDER_STEP
-
+# Widget keys: these widgets own their values (read them through the accessors below).
+DIM = "dim"  # sidebar: latent size
+PRESENTER = "presenter"  # sidebar: presenter mode
+TAB = "tab"  # st.tabs: the open tab's label
+SEED = "seed"  # AE vs VAE: the draw's seed
+SAMPLE_COUNT = "n"  # AE vs VAE: how many samples
+AE_SAMPLING = "ae_sampling"  # AE vs VAE: prior or fitted
+FROM_DIGIT = "a"  # Interpolate: the endpoints' test-digit indices
+TO_DIGIT = "b"
+STEPS = "steps"  # Interpolate: how many steps
+PATH = "path"  # Interpolate: linear or spherical
+LESSON_STEP = "step"  # Lesson: the step shown, 1-based
+LINK_NOTES = "link_notes"  # what the link had that was ignored (set once per session)
 
 TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/compare: AE vs VAE",
               "interpolate": ":material/linear_scale: Interpolate", "lesson": ":material/school: Lesson"}
 TAB_IDS = {label: tab for tab, label in TAB_LABELS.items()}
 
 
+# Per latent size: each size keeps its own z, map clicks and explorer element. key(dim) -> str.
+def _per_size(prefix):
+    return lambda dim: f"{prefix}{dim}"
+
+
+z_key = _per_size("z")
+explorer_key = _per_size("explorer")  # the element's key: the page's event (a trigger value) lives under it
+map_clicks_key = _per_size("clicks")
+jumped_digit_key = _per_size("jump")
+answered_event_key = _per_size("answered_event")
+assets_sent_key = _per_size("assets_sent")
+
+
+# --- the sidebar and the tabs ---------------------------------------------------------------
+
+def latent_dim():
+    return st.session_state[DIM]
+
+
+def presenter():
+    return st.session_state[PRESENTER]
+
+
+def link_notes():
+    return st.session_state[LINK_NOTES]
+
+
+def tab():
+    """The open tab's id ("explore", ...)."""
+    return TAB_IDS.get(st.session_state.get(TAB), "explore")
+
+
+# --- Explore --------------------------------------------------------------------------------
+
+def z(dim):
+    """z of this latent size (the origin until it is first moved)."""
+    return np.array(st.session_state.get(z_key(dim), (0.0,) * dim), dtype=np.float64)
+
+
+def set_z(dim, values):
+    """Move z of this size; values are clamped to the sliders' range and rounded to their step."""
+    st.session_state[z_key(dim)] = tuple(round(v / SLIDER_STEP) * SLIDER_STEP for v in clamp_z(values))
+
+
+def map_clicks(dim):
+    """The last two points clicked on the explore map, on its plane (for the Interpolate tab)."""
+    return st.session_state.get(map_clicks_key(dim), [])
+
+
+def add_map_click(dim, point):
+    st.session_state[map_clicks_key(dim)] = (map_clicks(dim) + [list(point)])[-2:]
+
+
+def jumped_digit(dim):
+    """The test digit jumped to (its reconstructions are shown), or None."""
+    return st.session_state.get(jumped_digit_key(dim))
+
+
+def set_jumped_digit(dim, index):
+    st.session_state[jumped_digit_key(dim)] = index
+
+
+def explorer_event(dim):
+    """The event the page sent for this run (a trigger value: None on every other run)."""
+    state = st.session_state.get(explorer_key(dim))
+    return state.get("event") if isinstance(state, dict) else None
+
+
+def answered_event(dim):
+    """The id of the last event applied: echoed to the page, which ignores answers to older ones."""
+    return st.session_state.get(answered_event_key(dim))
+
+
+def set_answered_event(dim, event_id):
+    st.session_state[answered_event_key(dim)] = event_id
+
+
+def assets_sent(dim):
+    """Which of the explorer's large data this session's page holds (a signature), or None."""
+    return st.session_state.get(assets_sent_key(dim))
+
+
+def set_assets_sent(dim, signature):
+    """signature None: the page lost them, send them again."""
+    st.session_state[assets_sent_key(dim)] = signature
+
+
+# --- AE vs VAE, Interpolate, Lesson ---------------------------------------------------------
+
+def seed():
+    return st.session_state[SEED]
+
+
+def set_seed(value):
+    st.session_state[SEED] = value
+
+
+def sample_count():
+    return st.session_state[SAMPLE_COUNT]
+
+
+def ae_sampling():
+    return st.session_state[AE_SAMPLING]
+
+
+def endpoints():
+    """The interpolation's two test-digit indices."""
+    return st.session_state[FROM_DIGIT], st.session_state[TO_DIGIT]
+
+
+def set_endpoints(a, b):
+    st.session_state[FROM_DIGIT], st.session_state[TO_DIGIT] = a, b
+
+
+def steps():
+    return st.session_state[STEPS]
+
+
+def path():
+    return st.session_state[PATH]
+
+
+def lesson_step():
+    return st.session_state[LESSON_STEP]
+
+
+def set_lesson_step(step):
+    st.session_state[LESSON_STEP] = step
+
+
+# --- the shareable link ---------------------------------------------------------------------
+
 def init_from_link():
     """On a session's first run, seed every control from the URL (defaults where it is odd)."""
-    if "link_notes" in st.session_state:
+    if LINK_NOTES in st.session_state:
         return
     link = parse_link(st.query_params.to_dict())
     st.session_state.update({
-        "dim": link.dim, "tab": TAB_LABELS[link.tab], "seed": link.seed, "n": link.n,
-        "ae_sampling": link.ae_sampling, "a": link.a, "b": link.b, "step": link.step,
-        "steps": 10, "path": "linear", "presenter": False, "link_notes": list(link.notes),
+        DIM: link.dim, TAB: TAB_LABELS[link.tab], SEED: link.seed, SAMPLE_COUNT: link.n,
+        AE_SAMPLING: link.ae_sampling, FROM_DIGIT: link.a, TO_DIGIT: link.b, LESSON_STEP: link.step,
+        STEPS: 10, PATH: "linear", PRESENTER: False, LINK_NOTES: list(link.notes),
     })
     if link.z is not None:
         set_z(link.dim, link.z)
 
 
 def current_link():
-    s = st.session_state
-    dim = s["dim"]
-    return LinkState(tab=TAB_IDS.get(s.get("tab"), "explore"), dim=dim, z=tuple(current_z(dim)), seed=s["seed"],
-                     n=s["n"], ae_sampling=s["ae_sampling"], a=s["a"], b=s["b"], step=s["step"])
+    dim = latent_dim()
+    a, b = endpoints()
+    return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
+                     a=a, b=b, step=lesson_step())
 
 
 def sync_link():

@@ -1,4 +1,5 @@
-"""The URL-state parser and the explorer event -> z path: examples plus property-based garbage."""
+"""What comes from outside: the URL-state parser (ui.link) and the explorer's events -> z path
+(ui.components.explorer.events). Examples plus property-based garbage."""
 
 import math
 
@@ -8,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.latent import fit_projection
-from ui.state import (LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, ExplorerEvent, LinkState, clamp_z, explorer_event,
-                      link_params, parse_link, parse_z)
+from ui.components.explorer.events import ExplorerEvent, explorer_event
+from ui.link import LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, LinkState, clamp_z, link_params, parse_link, parse_z
 
 
 def test_empty_link_is_the_default():
@@ -48,16 +49,15 @@ def test_clamp_z():
 
 
 def test_explorer_events():
-    assert explorer_event({"event": {"id": "1", "kind": "z", "z": [1, -9.5]}}, 2) == ExplorerEvent("1", "z", z=(1.0, -3.0))
-    assert explorer_event({"event": {"id": "2", "kind": "click", "x": 0.5, "y": -1}}, 16) == \
-        ExplorerEvent("2", "click", point=(0.5, -1.0))
-    assert explorer_event({"event": {"id": "3", "kind": "jump"}}, 2) == ExplorerEvent("3", "jump")
-    for junk in (None, {}, {"event": None}, {"event": {"kind": "z", "z": [0, 0]}},  # no id
-                 {"event": {"id": "x" * 65, "kind": "origin"}}, {"event": {"id": 5, "kind": "origin"}},
-                 {"event": {"id": "4", "kind": "z", "z": [0.0]}}, {"event": {"id": "4", "kind": "z", "z": "0,0"}},
-                 {"event": {"id": "4", "kind": "z", "z": [0.0, float("inf")]}},
-                 {"event": {"id": "4", "kind": "click", "x": "1", "y": 2}}, {"event": {"id": "4", "kind": "click", "x": True, "y": 2}},
-                 {"event": {"id": "4", "kind": "click", "x": 10**400, "y": 2}}, {"event": {"id": "4", "kind": "rm -rf"}},
+    assert explorer_event({"id": "1", "kind": "z", "z": [1, -9.5]}, 2) == ExplorerEvent("1", "z", z=(1.0, -3.0))
+    assert explorer_event({"id": "2", "kind": "click", "x": 0.5, "y": -1}, 16) == ExplorerEvent("2", "click", point=(0.5, -1.0))
+    assert explorer_event({"id": "3", "kind": "jump"}, 2) == ExplorerEvent("3", "jump")
+    for junk in (None, {}, {"kind": "z", "z": [0, 0]},  # no id
+                 {"id": "x" * 65, "kind": "origin"}, {"id": 5, "kind": "origin"},
+                 {"id": "4", "kind": "z", "z": [0.0]}, {"id": "4", "kind": "z", "z": "0,0"},
+                 {"id": "4", "kind": "z", "z": [0.0, float("inf")]},
+                 {"id": "4", "kind": "click", "x": "1", "y": 2}, {"id": "4", "kind": "click", "x": True, "y": 2},
+                 {"id": "4", "kind": "click", "x": 10**400, "y": 2}, {"id": "4", "kind": "rm -rf"},
                  [1, 2], "event"):
         assert explorer_event(junk, 2) is None
 
@@ -107,16 +107,16 @@ junk_value = st.one_of(number, st.text(max_size=5), st.none(), st.booleans(), st
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(
-    st.fixed_dictionaries({"event": st.fixed_dictionaries({
+    st.fixed_dictionaries({
         "id": st.one_of(st.text(max_size=80), st.integers(), st.none()),
         "kind": st.one_of(st.sampled_from(["z", "click", "random", "origin", "jump"]), st.text(max_size=8)),
         "x": junk_value, "y": junk_value,
-        "z": st.one_of(st.lists(junk_value, min_size=0, max_size=20), junk_value)})}),
+        "z": st.one_of(st.lists(junk_value, min_size=0, max_size=20), junk_value)}),
     st.none(), st.text(), st.lists(st.integers()), st.dictionaries(st.text(), st.text()),
 ))
-def test_explorer_event_to_z_never_raises_and_stays_in_range(state):
+def test_explorer_event_to_z_never_raises_and_stays_in_range(value):
     for dim, projection in ((16, PROJECTION16), (2, fit_projection(np.zeros((3, 2))))):
-        event = explorer_event(state, dim)
+        event = explorer_event(value, dim)
         if event is None:
             continue
         if event.kind == "z":

@@ -3,12 +3,13 @@
 import streamlit as st
 import torch
 
+from model.networks import reparameterize
+from ui import session
 from ui.charts import codes_figure
-from ui.compare import draws, sample_panel
-from ui.panels import show_digit, show_image, show_tiles
+from ui.images import show_digit, show_image, show_tiles
+from ui.link import LESSON_STEPS
 from ui.resources import manifold_png
-from ui.session import sync_link
-from ui.state import LESSON_STEPS
+from ui.tabs.compare import draws, sample_panel
 
 STEPS = (
     ("An auto-encoder compresses and reconstructs",
@@ -37,7 +38,7 @@ LESSON_DIGIT = 0  # a clear "7" among the test digits
 
 
 def on_step(delta):
-    st.session_state["step"] = min(LESSON_STEPS, max(1, st.session_state["step"] + delta))
+    session.set_lesson_step(min(LESSON_STEPS, max(1, session.lesson_step() + delta)))
 
 
 def step_compress(lab):
@@ -54,13 +55,13 @@ def step_compress(lab):
 
 
 def codes_view(lab, z, caption):
-    st.plotly_chart(codes_figure(lab.spaces, lab.labels, z), key=f"lesson-codes-{st.session_state['step']}",
+    st.plotly_chart(codes_figure(lab.spaces, lab.labels, z), key=f"lesson-codes-{session.lesson_step()}",
                     config={"displaylogo": False})
     st.caption(caption)
 
 
 def step_holes(lab):
-    z = draws(lab, 36, st.session_state["seed"], "prior")
+    z = draws(lab, 36, session.seed(), "prior")
     left, right = st.columns([2, 3], gap="large")
     with left:
         sample_panel(lab, "ae", z["ae"], 6)
@@ -74,19 +75,20 @@ def step_distribution(lab):
     index = LESSON_DIGIT
     with torch.inference_mode():
         mu, logvar = lab.vae.posterior(lab.images[index : index + 1])
-        eps = torch.randn(8, lab.latent_dim, generator=torch.Generator().manual_seed(st.session_state["seed"]))
-        samples = lab.vae.decode(mu + torch.exp(0.5 * logvar) * eps)
+        z = reparameterize(mu.expand(8, -1), logvar.expand(8, -1),
+                           generator=torch.Generator().manual_seed(session.seed()))
+        samples = lab.vae.decode(z)
     sigma = torch.exp(0.5 * logvar)[0]
     st.markdown(f"Mean spread σ of this digit's cloud: **{sigma.mean():.2f}** per dimension "
                 f"(the prior's is 1).")
     show_tiles(samples, 8, "8 samples from q(z | x) for one test digit, decoded", "posterior samples", scale=4)
-    codes_view(lab, {"ae": lab.code("ae", index).repeat(8, 1), "vae": mu + torch.exp(0.5 * logvar) * eps},
+    codes_view(lab, {"ae": lab.code("ae", index).repeat(8, 1), "vae": z},
                "Right: the VAE's codes fill the prior's circles, and this digit's 8 samples (red ×) sit inside "
                "them. Left: the AE's codes, spread wherever training put them.")
 
 
 def step_sample(lab):
-    z = draws(lab, 36, st.session_state["seed"], "prior")
+    z = draws(lab, 36, session.seed(), "prior")
     left, right = st.columns(2, gap="large")
     with left:
         sample_panel(lab, "ae", z["ae"], 6)
@@ -104,7 +106,7 @@ WIDGETS = (step_compress, step_holes, step_distribution, step_sample, step_pools
 
 @st.fragment
 def lesson_panel(lab):
-    step = st.session_state["step"]
+    step = session.lesson_step()
     title, text = STEPS[step - 1]
     st.progress(step / LESSON_STEPS, text=f"Step {step} of {LESSON_STEPS}")
     st.markdown(f"### {step}. {title}")
@@ -114,4 +116,4 @@ def lesson_panel(lab):
     prev, _, nxt = st.columns([1, 3, 1])
     prev.button("← Previous", on_click=on_step, args=(-1,), disabled=step == 1, width="stretch")
     nxt.button("Next →", on_click=on_step, args=(1,), disabled=step == LESSON_STEPS, width="stretch", type="primary")
-    sync_link()
+    session.sync_link()

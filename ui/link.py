@@ -1,7 +1,8 @@
-"""What a shared link carries, and what the explorer element reports (a slider move, a map click).
+"""What a shared link carries: the URL's query parameters <-> LinkState, and the limits they obey.
 
-Pure functions (no Streamlit): everything that arrives from the browser or the URL is
-validated here, and anything odd falls back to the default with a note for the page.
+Pure functions (no Streamlit): everything that arrives in a URL is validated here, and
+anything odd falls back to the default with a note for the page. ui.session writes the
+address bar from the session and reads it on a session's first run.
 """
 
 import math
@@ -145,59 +146,3 @@ def clamp_z(values, limit=Z_LIMIT):
             v = 0.0
         out.append(0.0 if math.isnan(v) else max(-limit, min(limit, v)))
     return out
-
-
-EXPLORER_EVENTS = ("z", "click", "random", "origin", "jump", "assets")
-MAX_EVENT_ID_CHARS = 64
-
-
-@dataclass(frozen=True)
-class ExplorerEvent:
-    id: str
-    kind: str  # one of EXPLORER_EVENTS
-    z: tuple | None = None  # kind "z": the sliders' values, clamped to ±Z_LIMIT
-    point: tuple | None = None  # kind "click": the clicked (x, y) on the map's plane
-
-
-def _finite(value):
-    """A finite float from a JSON number, or None (bools, strings, NaN, ±inf, huge ints refused)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        value = float(value)
-    except OverflowError:  # integers beyond float range
-        return None
-    return value if math.isfinite(value) else None
-
-
-def explorer_event(state, dim):
-    """The explorer element's last event, validated, or None.
-
-    state: what the element left in session state ({"event": {"id", "kind", ...}}); anything
-    else (missing keys, wrong types or lengths, non-finite numbers, odd ids) gives None.
-    """
-    try:
-        event = state.get("event")
-    except AttributeError:
-        return None
-    if not isinstance(event, dict):
-        return None
-    event_id, kind = event.get("id"), event.get("kind")
-    if not isinstance(event_id, str) or not event_id or len(event_id) > MAX_EVENT_ID_CHARS:
-        return None
-    if kind not in EXPLORER_EVENTS:
-        return None
-    if kind == "z":
-        values = event.get("z")
-        if not isinstance(values, list) or len(values) != dim:
-            return None
-        values = [_finite(v) for v in values]
-        if any(v is None for v in values):
-            return None
-        return ExplorerEvent(event_id, kind, z=tuple(clamp_z(values)))
-    if kind == "click":
-        x, y = _finite(event.get("x")), _finite(event.get("y"))
-        if x is None or y is None:
-            return None
-        return ExplorerEvent(event_id, kind, point=(x, y))
-    return ExplorerEvent(event_id, kind)

@@ -1,0 +1,151 @@
+// The explorer's pure part: no DOM, no `window`, so Node's test runner checks it
+// (explorer-core.test.mjs). The decoder, the map's projection and its inverse, the map's axes and
+// ticks, pixel <-> data mapping, hit-testing, and the decisions about a server answer.
+// explorer.mjs (the view) imports it; ui/components/bundle.py inlines it there, into the one
+// module Streamlit serves.
+
+export const MARGIN = { l: 46, r: 12, t: 10, b: 40 };  // plot area inside the map canvas, CSS px
+export const POINT = 3;        // marker size of a test digit, CSS px
+export const HOVER_PX = 8;     // how close the pointer must be to a digit for its tooltip
+export const STALE_MS = 3000;  // an answer this long after the last event is shown even if it is not its answer
+
+// ---------------------------------------------------------------- the large data, as sent
+
+export function decodeBase64(text) {
+  const bytes = atob(text);
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+  return out;
+}
+
+export function floats(text) {
+  return new Float32Array(decodeBase64(text).buffer);
+}
+
+// The server's assets (base64 arrays, ui/components/explorer/explorer.py) -> typed arrays.
+export function unpack(assets) {
+  return {
+    points: floats(assets.points), labels: decodeBase64(assets.labels), manifold: assets.manifold,
+    decoder: assets.decoder.map((layer) => ({ weight: floats(layer.weight), bias: floats(layer.bias),
+                                             out: layer.shape[0], in: layer.shape[1] })),
+    mean: assets.projection.mean, components: assets.projection.components,
+  };
+}
+
+// ---------------------------------------------------------------- decoding in the page
+
+// The decoder: Linear layers, ELU between them, sigmoid at the end (model/networks.py).
+export function decode(decoder, z) {
+  let h = Float64Array.from(z);
+  decoder.forEach(({ weight, bias, out, in: width }, k) => {
+    const next = new Float64Array(out), last = k === decoder.length - 1;
+    for (let o = 0; o < out; o++) {
+      let sum = bias[o];
+      for (let i = 0, row = o * width; i < width; i++) sum += weight[row + i] * h[i];
+      next[o] = last ? 1 / (1 + Math.exp(-sum)) : (sum > 0 ? sum : Math.expm1(sum));
+    }
+    h = next;
+  });
+  return h;
+}
+
+// Pixels in [0, 1] -> grey RGBA bytes, as ImageData holds them (rounded as ui/images.py does).
+export function greyRgba(pixels) {
+  const rgba = new Uint8ClampedArray(4 * pixels.length);
+  pixels.forEach((p, i) => {
+    const v = Math.round(Math.min(1, Math.max(0, p)) * 255);
+    rgba.set([v, v, v, 255], 4 * i);
+  });
+  return rgba;
+}
+
+// z -> the map's plane (the Projection in model/latent.py).
+export function project({ mean, components }, z) {
+  return components.map((c) => c.reduce((sum, ci, i) => sum + ci * (z[i] - mean[i]), 0));
+}
+
+// A map point -> z on the plane, as the sliders can hold it (within ±limit, on their step).
+export function unproject({ mean, components }, x, y, limit, step) {
+  return mean.map((m, i) => {
+    const v = Math.min(limit, Math.max(-limit, m + x * components[0][i] + y * components[1][i]));
+    return Math.round(v / step) * step;
+  });
+}
+
+// ---------------------------------------------------------------- the map's axes
+
+export function niceStep(span) {
+  const raw = span / 6, power = 10 ** Math.floor(Math.log10(raw)), f = raw / power;
+  return power * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
+}
+
+// Tick values from lo to hi at a nice step (a tick that should be 0 is exactly 0).
+export function ticks(lo, hi) {
+  const step = niceStep(hi - lo), out = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) out.push(Math.abs(t) < step / 1e6 ? 0 : t);
+  return out;
+}
+
+export function tickLabel(t) {
+  return String(+t.toFixed(2));
+}
+
+// The data ranges {x: [x0, x1], y: [y0, y1]} fitted into a box of width × height CSS px with
+// equal units on both axes (distances on the map mean something), centred; null if too small.
+export function fitView(width, height, ranges, dpr = 1, margin = MARGIN) {
+  if (width < 50) return null;
+  const w = width - margin.l - margin.r, h = height - margin.t - margin.b;
+  const [ax0, ax1] = ranges.x, [ay0, ay1] = ranges.y;
+  const scale = Math.min(w / (ax1 - ax0), h / (ay1 - ay0));
+  const cx = (ax0 + ax1) / 2, cy = (ay0 + ay1) / 2;
+  return { x0: cx - w / scale / 2, x1: cx + w / scale / 2, y0: cy - h / scale / 2, y1: cy + h / scale / 2,
+           l: margin.l, t: margin.t, w, h, dpr };
+}
+
+export function toPixel(v, x, y) {
+  return [v.l + (x - v.x0) / (v.x1 - v.x0) * v.w, v.t + (v.y1 - y) / (v.y1 - v.y0) * v.h];
+}
+
+export function toData(v, px, py) {
+  return [v.x0 + (px - v.l) / v.w * (v.x1 - v.x0), v.y1 - (py - v.t) / v.h * (v.y1 - v.y0)];
+}
+
+export function inPlot(v, px, py) {
+  return px >= v.l && px <= v.l + v.w && py >= v.t && py <= v.t + v.h;
+}
+
+// The visible point nearest to pixel (px, py) within radius CSS px, or null: the hovered test digit.
+export function nearestPoint(v, points, labels, hidden, px, py, radius = HOVER_PX) {
+  let best = null, bestDist = radius * radius;
+  const [x0, y0] = toData(v, px - radius, py + radius), [x1, y1] = toData(v, px + radius, py - radius);
+  for (let i = 0; i < labels.length; i++) {
+    const x = points[2 * i], y = points[2 * i + 1];
+    if (x < x0 || x > x1 || y < y0 || y > y1 || hidden.has(labels[i])) continue;
+    const [qx, qy] = toPixel(v, x, y), dist = (qx - px) ** 2 + (qy - py) ** 2;
+    if (dist < bestDist) { best = i; bestDist = dist; }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------- the server's answers
+
+// Is this answer (it echoes the id of the last event the server applied) one to show? An answer
+// to an older event (the student pressed an arrow key again meanwhile) must not move the thumbs
+// or the digit back; the answer to the latest one will follow (or STALE_MS passes).
+export function caughtUp(lastSent, lastSentAt, answeredId, now) {
+  return !lastSent || answeredId === lastSent || now - lastSentAt > STALE_MS;
+}
+
+// Does the page already show this z's digit (decoded here)? Then keep it rather than swap in a copy.
+export function sameZ(a, b) {
+  return Boolean(a && b && a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-6));
+}
+
+// Two columns read down, then across (most used dimensions fill the left one) beyond four sliders.
+export function sliderRows(dim) {
+  return dim > 4 ? Math.ceil(dim / 2) : dim;
+}
+
+export function valueText(v) {
+  return Number(v).toFixed(2);
+}

@@ -1,0 +1,114 @@
+// The explorer's pure functions, with Node's own test runner: node --test ui/
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { MARGIN, STALE_MS, caughtUp, decode, decodeBase64, fitView, floats, greyRgba, inPlot, nearestPoint, niceStep,
+         project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText }
+  from "./explorer-core.mjs";
+
+const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
+const b64 = (typed) => Buffer.from(typed.buffer).toString("base64");  // as the server encodes them
+
+test("base64 arrays decode as the server wrote them (float32 little-endian, uint8)", () => {
+  const values = new Float32Array([0.5, -1.25, 3e-3]);
+  assert.deepEqual(Array.from(floats(b64(values))), Array.from(values));
+  assert.deepEqual(Array.from(decodeBase64(b64(new Uint8Array([0, 7, 255])))), [0, 7, 255]);
+});
+
+test("unpack turns the server's assets into typed arrays and layers", () => {
+  const assets = unpack({
+    points: b64(new Float32Array([1, 2, 3, 4])), labels: b64(new Uint8Array([3, 9])), manifold: "data:x",
+    decoder: [{ weight: b64(new Float32Array(6)), bias: b64(new Float32Array(3)), shape: [3, 2] }],
+    projection: { mean: [0, 0], components: [[1, 0], [0, 1]] },
+  });
+  assert.deepEqual(Array.from(assets.points), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from(assets.labels), [3, 9]);
+  assert.equal(assets.decoder[0].out, 3);
+  assert.equal(assets.decoder[0].in, 2);
+  assert.equal(assets.manifold, "data:x");
+});
+
+test("decode: linear layers, ELU between them, sigmoid after the last", () => {
+  const decoder = [
+    { weight: [1, 0, 0, 1], bias: [0, 0], out: 2, in: 2 },  // identity
+    { weight: [1, 1], bias: [0.5], out: 1, in: 2 },
+  ];
+  const [out] = decode(decoder, [2, -1]);
+  const elu = (x) => (x > 0 ? x : Math.expm1(x));
+  close(out, 1 / (1 + Math.exp(-(elu(2) + elu(-1) + 0.5))));
+  assert.equal(decode([{ weight: [0], bias: [0], out: 1, in: 1 }], [5])[0], 0.5);  // one layer: sigmoid only
+});
+
+test("grey pixels: clamped to [0, 1], rounded to bytes, opaque", () => {
+  assert.deepEqual(Array.from(greyRgba([0, 1, 0.5, -3, 7])),
+                   [0, 0, 0, 255, 255, 255, 255, 255, 128, 128, 128, 255, 0, 0, 0, 255, 255, 255, 255, 255]);
+});
+
+test("projection and its inverse agree on the plane, and the inverse stays on the sliders' grid", () => {
+  const plane = { mean: [0.1, -0.2, 0.3], components: [[0.6, 0.8, 0], [0, 0, 1]] };
+  const z = unproject(plane, 0.5, -0.4, 3, 0.01);
+  z.forEach((v) => close(v / 0.01, Math.round(v / 0.01), 1e-9));
+  const [x, y] = project(plane, z);
+  close(x, 0.5, 0.01);
+  close(y, -0.4, 0.01);
+  assert.deepEqual(unproject({ mean: [0, 0], components: [[1, 0], [0, 1]] }, 7.5, -40, 3, 0.01), [3, -3]);
+});
+
+test("axis ticks: nice steps, an exact zero, short labels", () => {
+  assert.equal(niceStep(6), 1);
+  assert.equal(niceStep(12), 2);
+  assert.equal(niceStep(0.6), 0.1);
+  assert.equal(niceStep(30), 5);
+  assert.deepEqual(ticks(-3.2, 3.2), [-3, -2, -1, 0, 1, 2, 3]);
+  assert.ok(ticks(-0.35, 0.35).includes(0));  // 0.1 steps: floating error must not hide the zero line
+  assert.equal(tickLabel(0.30000000000000004), "0.3");
+  assert.equal(tickLabel(-2), "-2");
+});
+
+test("the view keeps equal units on both axes and contains the ranges, centred", () => {
+  const v = fitView(500, 460, { x: [-3, 3], y: [-1, 1] }, 2);
+  assert.equal(v.l, MARGIN.l);
+  assert.equal(v.w, 500 - MARGIN.l - MARGIN.r);
+  close((v.x1 - v.x0) / v.w, (v.y1 - v.y0) / v.h);
+  assert.ok(v.x0 <= -3 && v.x1 >= 3 && v.y0 <= -1 && v.y1 >= 1);
+  close(v.x0 + v.x1, 0);
+  close(v.y0 + v.y1, 0);
+  assert.equal(v.dpr, 2);
+  assert.equal(fitView(40, 460, { x: [-3, 3], y: [-3, 3] }), null);  // not laid out yet
+});
+
+test("pixel <-> data round trip, and what counts as inside the plot", () => {
+  const v = fitView(600, 400, { x: [-2, 4], y: [-1, 3] });
+  const [px, py] = toPixel(v, 1.5, 2.25);
+  const [x, y] = toData(v, px, py);
+  close(x, 1.5);
+  close(y, 2.25);
+  assert.ok(toPixel(v, 0, v.y1)[1] === v.t);  // y grows upwards on screen
+  assert.ok(inPlot(v, px, py));
+  assert.ok(!inPlot(v, v.l - 1, py) && !inPlot(v, px, v.t + v.h + 1));
+});
+
+test("hover finds the nearest visible digit within the radius", () => {
+  const v = fitView(600, 400, { x: [-1, 1], y: [-1, 1] });
+  const points = new Float32Array([0, 0, 0.02, 0, 0.9, 0.9]), labels = new Uint8Array([1, 2, 3]);
+  const [px, py] = toPixel(v, 0.021, 0);
+  assert.equal(nearestPoint(v, points, labels, new Set(), px, py), 1);
+  assert.equal(nearestPoint(v, points, labels, new Set([2]), px, py), 0);  // hidden digits are skipped
+  const [fx, fy] = toPixel(v, -0.5, -0.5);
+  assert.equal(nearestPoint(v, points, labels, new Set(), fx, fy), null);
+});
+
+test("an answer to an older event is not shown, unless it is long overdue", () => {
+  assert.ok(caughtUp(undefined, 0, null, 10));  // nothing sent yet
+  assert.ok(caughtUp("b", 100, "b", 150));
+  assert.ok(!caughtUp("b", 100, "a", 150));
+  assert.ok(caughtUp("b", 100, "a", 100 + STALE_MS + 1));
+});
+
+test("small helpers: same z, slider rows, shown values", () => {
+  assert.ok(sameZ([0.1, 0.2], [0.1, 0.2 + 1e-9]));
+  assert.ok(!sameZ([0.1, 0.2], [0.1, 0.21]) && !sameZ(null, [0]) && !sameZ([0], [0, 0]));
+  assert.equal(sliderRows(2), 2);
+  assert.equal(sliderRows(16), 8);
+  assert.equal(valueText("0.1"), "0.10");
+});

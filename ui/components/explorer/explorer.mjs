@@ -1,0 +1,386 @@
+// The Explore panel's interactive part: latent sliders, the decoded digit and the clickable
+// latent map, in one element (st.components.v2). This is the view: the DOM, the canvases and the
+// student's input. The pure parts (decoder, projection, axes, hit-testing) are explorer-core.mjs.
+//
+// Why one custom element: with Streamlit's own slider and Plotly chart, every slider release
+// re-rendered 16 slider widgets and re-created a 10,000-point WebGL chart (the moved marker
+// changes the figure), about 1 s of browser CPU per move with software rendering. Here the
+// DOM is built once per model; a rerun only swaps image sources, moves slider thumbs and
+// redraws the marker layer.
+//
+// Why the page decodes too: the VAE's decoder is a 0.5 M-parameter MLP, under a millisecond
+// here, so the digit follows a slider while it is dragged, without waiting for the server.
+// Python stays the only owner of z: on release (or a map click, or a button) this code sends
+// one event as a trigger value, the server applies it once, judges the digit and sends back
+// what to show, with the id of the event it answers.
+
+import { HOVER_PX, POINT, caughtUp, decode, fitView, greyRgba, inPlot, nearestPoint, project, sameZ,
+         sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText } from "./explorer-core.mjs";
+
+// The large fixed data (points, labels, decoder weights, manifold) arrives once per session and
+// size and is kept for the page's life: a tab change or size switch re-creates this element, but
+// Streamlit imports this module once per page, so what it holds stays.
+const ASSETS = new Map();
+// One state object per element (its root node): built once per model, updated on every rerun.
+const STATES = new WeakMap();
+
+export default function ({ parentElement, data, setTriggerValue }) {
+  const root = parentElement.querySelector(".lab-explorer") || parentElement;
+  const newId = () => `${Date.now()}-${Math.random()}`;
+  if (data.assets) ASSETS.set(data.signature, unpack(data.assets));
+  const assets = ASSETS.get(data.signature);
+  let state = STATES.get(root);
+  if (!assets) {  // not expected (the server sends them first); ask again, once per answer
+    if (!state || state.asked !== data) {
+      if (state) destroy(state);
+      STATES.set(root, { asked: data });
+      setTriggerValue("event", { kind: "assets", id: newId() });
+    }
+    return () => cleanup(root);
+  }
+  if (!state || state.signature !== data.signature) {
+    if (state) destroy(state);
+    state = build(root, data, assets);
+    STATES.set(root, state);
+  }
+  state.send = (event) => {
+    state.lastSent = newId();
+    state.lastSentAt = performance.now();
+    setTriggerValue("event", { ...event, id: state.lastSent });
+  };
+  update(state, data);
+  return () => cleanup(root);
+}
+
+// Streamlit calls the cleanup of the latest call when the element is removed, but also, at
+// once, the cleanup of a call it thinks stale (new data arrived meanwhile): tear down only
+// when the element has really left the page.
+function cleanup(root) {
+  setTimeout(() => {
+    const state = STATES.get(root);
+    if (state && !root.isConnected) {
+      destroy(state);
+      STATES.delete(root);
+    }
+  }, 0);
+}
+
+function destroy(state) {
+  state.observer?.disconnect();
+  if (state.onPointerUp) window.removeEventListener("pointerup", state.onPointerUp, true);
+}
+
+// ---------------------------------------------------------------- building (once per model)
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+function build(root, data, assets) {
+  root.replaceChildren();
+  const state = { signature: data.signature, dim: data.z.length, sliders: [], hidden: new Set(), assets };
+  state.pixels = el("canvas", { width: 28, height: 28 });  // the page's own decode, before it becomes a PNG
+
+  // Left: sliders, then the map.
+  const sliderBox = el("div", { class: "lab-sliders" + (state.dim > 4 ? " lab-two-columns" : "") });
+  if (state.dim > 4) sliderBox.style.gridTemplateRows = `repeat(${sliderRows(state.dim)}, auto)`;
+  for (const i of data.order) {
+    const input = el("input", { type: "range", min: -data.limit, max: data.limit, step: data.step,
+                                "aria-label": `z${i + 1}`, "data-dim": i, title: data.slider_help[i] });
+    const value = el("span", { class: "lab-value" });
+    const row = el("label", { class: "lab-slider", title: data.slider_help[i] },
+                   el("span", { class: "lab-slider-name", text: data.slider_labels[i] }), value, input);
+    input.addEventListener("input", () => {
+      value.textContent = valueText(input.value);
+      showLocally(state, sliderValues(state));
+    });
+    input.addEventListener("pointerdown", () => { input.dataset.dragging = "1"; });
+    input.addEventListener("change", () => {
+      delete input.dataset.dragging;
+      state.send({ kind: "z", z: sliderValues(state) });
+    });
+    state.sliders[i] = { input, value };
+    sliderBox.append(row);
+  }
+  // A press that ends off the thumb fires no "change": the slider is not held any more either way.
+  state.onPointerUp = () => state.sliders.forEach(({ input }) => delete input.dataset.dragging);
+  window.addEventListener("pointerup", state.onPointerUp, true);
+
+  state.pointsCanvas = el("canvas", { class: "lab-points", "aria-hidden": "true" });
+  state.overlay = el("canvas", { class: "lab-overlay", role: "img", "data-testid": "latent-map",
+                                 "aria-label": "Latent map: click anywhere to decode that point" });
+  state.tooltip = el("div", { class: "lab-tooltip" });
+  state.mapBox = el("div", { class: "lab-map", style: `height: ${data.map_height}px` },
+                    state.pointsCanvas, state.overlay, state.tooltip);
+  const legend = el("div", { class: "lab-legend" }, el("span", { text: "digit (click to hide):" }));
+  for (let d = 0; d < 10; d++) {
+    const chip = el("button", { type: "button", class: "lab-chip", "aria-pressed": "true",
+                                title: `Show or hide the test digits labelled ${d}` },
+                    el("span", { class: "lab-swatch", style: `background:${data.palette[d]}` }), String(d));
+    chip.addEventListener("click", () => {
+      if (state.hidden.has(d)) state.hidden.delete(d); else state.hidden.add(d);
+      chip.setAttribute("aria-pressed", String(!state.hidden.has(d)));
+      drawPoints(state);
+    });
+    legend.append(chip);
+  }
+  state.mapCaption = el("p", { class: "lab-caption" });
+  state.heading = el("p", { class: "lab-heading" });
+  const left = el("div", { class: "lab-left" }, state.heading, sliderBox, legend, state.mapBox, state.mapCaption);
+
+  // Right: the decoded digit, the buttons, reconstructions of a test digit, the manifold.
+  state.digit = el("img", { class: "lab-digit", alt: "decoded digit", width: 280, height: 280 });
+  state.digitCaption = el("figcaption");
+  const buttons = el("div", { class: "lab-buttons" });
+  for (const [kind, label, help] of data.buttons) {
+    const button = el("button", { type: "button", class: "lab-button", title: help, text: label });
+    button.addEventListener("click", () => state.send({ kind }));
+    buttons.append(button);
+  }
+  state.recon = el("div", { class: "lab-recon" });
+  state.manifold = el("img", { class: "lab-manifold", alt: "manifold grid" });
+  state.manifoldTitle = el("p", { class: "lab-heading" });
+  state.manifoldCaption = el("figcaption");
+  const right = el("div", { class: "lab-right" },
+                   el("figure", { class: "lab-figure" }, state.digit, state.digitCaption), buttons, state.recon,
+                   state.manifoldTitle, el("figure", { class: "lab-figure" }, state.manifold, state.manifoldCaption));
+  root.append(el("div", { class: "lab-grid" }, left, right));
+
+  state.manifold.setAttribute("src", assets.manifold);
+  state.overlay.addEventListener("click", (e) => onMapClick(state, e));
+  state.overlay.addEventListener("pointermove", (e) => onHover(state, e));
+  state.overlay.addEventListener("pointerleave", () => {
+    state.hover = null;
+    state.tooltip.style.display = "none";
+    drawOverlay(state);
+  });
+  state.observer = new ResizeObserver(() => { layout(state); drawPoints(state); drawOverlay(state); });
+  state.observer.observe(state.mapBox);
+  return state;
+}
+
+// ---------------------------------------------------------------- updating (every rerun)
+
+function setSrc(img, src) {
+  if (src && img.getAttribute("src") !== src) img.setAttribute("src", src);
+}
+
+function update(state, data) {
+  state.data = data;
+  state.heading.textContent = data.heading;
+  state.mapCaption.textContent = data.map_caption;
+  state.manifoldTitle.textContent = data.manifold_title;
+  state.manifoldCaption.textContent = data.manifold_caption;
+  if (!state.view) layout(state);
+  if (state.view && !state.drawn) drawPoints(state);
+  if (!caughtUp(state.lastSent, state.lastSentAt, data.event_id, performance.now())) return;
+  data.z.forEach((v, i) => {
+    const { input, value } = state.sliders[i];
+    if (input.dataset.dragging) return;  // never yank a thumb out of the student's hand
+    input.value = v;
+    value.textContent = valueText(v);
+  });
+  if (!sameZ(state.localZ, data.z)) setSrc(state.digit, data.digit);
+  state.localZ = null;
+  state.digitCaption.textContent = data.digit_caption;
+  state.digitCaption.classList.remove("lab-stale");
+  updateRecon(state, data.recon);
+  state.marker = data.marker;
+  drawOverlay(state);
+}
+
+function sliderValues(state) {
+  return state.sliders.map(({ input }) => Number(input.value));
+}
+
+function digitUri(state, pixels) {
+  const ctx = state.pixels.getContext("2d"), image = ctx.createImageData(28, 28);
+  image.data.set(greyRgba(pixels));
+  ctx.putImageData(image, 0, 0);
+  return state.pixels.toDataURL();
+}
+
+// Show z's digit and marker now; the server's answer (judge caption, reconstructions) follows.
+function showLocally(state, z) {
+  state.localZ = z;
+  setSrc(state.digit, digitUri(state, decode(state.assets.decoder, z)));
+  state.digitCaption.classList.add("lab-stale");
+  state.marker = project(state.assets, z);
+  drawOverlay(state);
+}
+
+function updateRecon(state, recon) {
+  const key = recon ? recon.title : "";
+  if (state.reconKey === key) return;
+  state.reconKey = key;
+  state.recon.replaceChildren();
+  if (!recon) return;
+  const row = el("div", { class: "lab-recon-row" });
+  for (const [src, caption] of recon.images) {
+    row.append(el("figure", { class: "lab-figure" }, el("img", { src, alt: caption, width: 140, height: 140 }),
+                  el("figcaption", { text: caption })));
+  }
+  state.recon.append(el("p", { class: "lab-heading", text: recon.title }), row);
+}
+
+// ---------------------------------------------------------------- the map
+
+// Data ranges -> plot area with equal units on both axes, canvases sized for the screen.
+function layout(state) {
+  const box = state.mapBox.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+  const view = fitView(box.width, box.height, state.data.view, dpr);
+  if (!view) return;
+  for (const canvas of [state.pointsCanvas, state.overlay]) {
+    canvas.width = Math.round(box.width * dpr);
+    canvas.height = Math.round(box.height * dpr);
+  }
+  state.view = view;
+  state.overlay.dataset.view = JSON.stringify(view);  // read by the browser tests
+  state.drawn = false;
+}
+
+function drawAxes(ctx, state) {
+  const v = state.view, { axes, limit, limit_box: limitBox } = state.data;
+  ctx.font = "12px sans-serif";
+  ctx.fillStyle = "#555";
+  ctx.lineWidth = 1;
+  for (const axis of ["x", "y"]) {
+    for (const tick of axis === "x" ? ticks(v.x0, v.x1) : ticks(v.y0, v.y1)) {
+      ctx.strokeStyle = tick === 0 ? "#999" : "#e6e6e6";
+      ctx.beginPath();
+      if (axis === "x") {
+        const [px] = toPixel(v, tick, 0);
+        ctx.moveTo(px, v.t); ctx.lineTo(px, v.t + v.h);
+        ctx.textAlign = "center"; ctx.fillText(tickLabel(tick), px, v.t + v.h + 14);
+      } else {
+        const [, py] = toPixel(v, 0, tick);
+        ctx.moveTo(v.l, py); ctx.lineTo(v.l + v.w, py);
+        ctx.textAlign = "right"; ctx.fillText(tickLabel(tick), v.l - 6, py + 4);
+      }
+      ctx.stroke();
+    }
+  }
+  ctx.fillStyle = "#222";
+  ctx.font = "13px sans-serif";
+  ctx.textAlign = "center";
+  ctx.fillText(axes[0], v.l + v.w / 2, v.t + v.h + 32);
+  ctx.save();
+  ctx.translate(12, v.t + v.h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(axes[1], 0, 0);
+  ctx.restore();
+  if (limitBox) {  // the square the sliders can reach
+    const [ax, ay] = toPixel(v, -limit, limit), [bx, by] = toPixel(v, limit, -limit);
+    ctx.strokeStyle = "#bbb";
+    ctx.setLineDash([4, 4]);
+    ctx.strokeRect(ax, ay, bx - ax, by - ay);
+    ctx.setLineDash([]);
+  }
+}
+
+function clearedContext(canvas, v) {
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);  // draw in CSS pixels, sharp on high-DPI screens
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  return ctx;
+}
+
+// The 10,000 digits: drawn only when the size, the model or the hidden digits change.
+function drawPoints(state) {
+  const v = state.view;
+  if (!v) return;
+  const { points, labels } = state.assets;
+  const ctx = clearedContext(state.pointsCanvas, v);
+  drawAxes(ctx, state);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(v.l, v.t, v.w, v.h);
+  ctx.clip();
+  ctx.globalAlpha = 0.6;
+  const n = labels.length, sx = v.w / (v.x1 - v.x0), sy = v.h / (v.y1 - v.y0), half = POINT / 2;
+  for (let d = 0; d < 10; d++) {
+    if (state.hidden.has(d)) continue;
+    ctx.fillStyle = state.data.palette[d];
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      if (labels[i] !== d) continue;
+      ctx.rect(v.l + (points[2 * i] - v.x0) * sx - half, v.t + (v.y1 - points[2 * i + 1]) * sy - half, POINT, POINT);
+    }
+    ctx.fill();
+  }
+  ctx.restore();
+  state.drawn = true;
+}
+
+function drawCross(ctx, x, y, size, color, width) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  ctx.moveTo(x - size, y - size); ctx.lineTo(x + size, y + size);
+  ctx.moveTo(x - size, y + size); ctx.lineTo(x + size, y - size);
+  ctx.stroke();
+}
+
+// The current z and the hovered digit: cheap, redrawn on every change.
+function drawOverlay(state) {
+  const v = state.view;
+  if (!v) return;
+  const ctx = clearedContext(state.overlay, v), { points } = state.assets;
+  if (state.hover != null) {
+    const [hx, hy] = toPixel(v, points[2 * state.hover], points[2 * state.hover + 1]);
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 1.5;
+    ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI); ctx.stroke();
+  }
+  if (state.marker) {
+    const [mx, my] = toPixel(v, ...state.marker);
+    drawCross(ctx, mx, my, 8, "#fff", 5);
+    drawCross(ctx, mx, my, 8, "#111", 2.5);
+  }
+  state.overlay.dataset.marker = state.marker ? state.marker.map((m) => m.toFixed(4)).join(",") : "";
+}
+
+function eventPixel(state, e) {
+  const box = state.overlay.getBoundingClientRect();
+  return [e.clientX - box.left, e.clientY - box.top];
+}
+
+function onMapClick(state, e) {
+  const v = state.view;
+  if (!v) return;
+  const [px, py] = eventPixel(state, e);
+  if (!inPlot(v, px, py)) return;
+  const [x, y] = toData(v, px, py), z = unproject(state.assets, x, y, state.data.limit, state.data.step);
+  z.forEach((value, i) => {
+    state.sliders[i].input.value = value;
+    state.sliders[i].value.textContent = valueText(value);
+  });
+  showLocally(state, z);
+  state.send({ kind: "click", x, y });
+}
+
+function onHover(state, e) {
+  const v = state.view;
+  if (!v) return;
+  const [px, py] = eventPixel(state, e), { points, labels } = state.assets;
+  const best = nearestPoint(v, points, labels, state.hidden, px, py, HOVER_PX);
+  if (best !== state.hover) {
+    state.hover = best;
+    drawOverlay(state);
+  }
+  if (best == null) {
+    state.tooltip.style.display = "none";
+    return;
+  }
+  state.tooltip.textContent = `test digit #${best} · label ${labels[best]}`;
+  state.tooltip.style.display = "block";
+  state.tooltip.style.left = `${px + 12}px`;
+  state.tooltip.style.top = `${py + 12}px`;
+}
