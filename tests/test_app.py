@@ -303,25 +303,7 @@ def test_endpoints_from_two_map_clicks():
     assert (at.session_state[session.FROM_DIGIT], at.session_state[session.TO_DIGIT]) != (0, 1)
 
 
-# --- Lesson ----------------------------------------------------------------------------------
-
-def test_lesson_next_and_previous_walk_through_every_step():
-    at = switch_tab(new_app(), "lesson")
-    for step in range(1, 6):
-        assert at.session_state[session.LESSON_STEP] == step
-        assert f"### {step}." in markdown_text(at)
-        nxt = [b for b in at.button if "Next" in b.label][0]
-        if step < 5:
-            nxt.click()
-            ok(at.run())
-        else:
-            assert nxt.disabled
-    for step in range(4, 0, -1):
-        [b for b in at.button if "Previous" in b.label][0].click()
-        ok(at.run())
-        assert at.session_state[session.LESSON_STEP] == step
-    assert [b for b in at.button if "Previous" in b.label][0].disabled
-
+# --- Presenter mode (the Lesson tab is tested in tests/test_lesson.py) -----------------------
 
 def test_presenter_mode_enlarges_the_type():
     at = ok(new_app())

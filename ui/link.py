@@ -13,7 +13,7 @@ LATENT_SIZES = (2, 16)
 Z_LIMIT = 3.0  # the sliders' range: the bulk of the prior N(0, 1)
 MAX_SEED = 2**31 - 1
 N_TEST = 10_000
-LESSON_STEPS = 5
+LESSON_STEPS = 7
 SAMPLE_COUNTS = (16, 36, 64, 100)
 AE_SAMPLING = ("prior", "fitted")
 MAX_PARAM_CHARS = 2000  # longer values are refused before any parsing
@@ -30,6 +30,7 @@ class LinkState:
     a: int = 0  # interpolation endpoints: test-digit indices
     b: int = 1
     step: int = 1  # lesson step, 1-based
+    lesson_sizes: tuple = ()  # the teacher's latent size per lesson step: ((step, dim), ...) by step
     notes: tuple = field(default=(), compare=False)
 
 
@@ -119,7 +120,25 @@ def parse_link(params):
             state = replace(state, ae_sampling=get["ae"])
         else:
             refuse("ae", "expected prior or fitted")
+    if "lsize" in get:
+        sizes = parse_lesson_sizes(get["lsize"])
+        if sizes is None:
+            refuse("lsize", f"expected step:size pairs such as 2:16,6:2 (steps 1 to {LESSON_STEPS}, sizes 2 or 16)")
+        else:
+            state = replace(state, lesson_sizes=sizes)
     return replace(state, notes=tuple(notes))
+
+
+def parse_lesson_sizes(text):
+    """'2:16,6:2' -> ((2, 16), (6, 2)): each lesson step at most once, sizes from LATENT_SIZES; else None."""
+    pairs = {}
+    for part in text.split(","):
+        step, colon, dim = part.partition(":")
+        step, dim = _int_in(step, 1, LESSON_STEPS), _int_in(dim, 0, 10**6)
+        if not colon or step is None or dim not in LATENT_SIZES or step in pairs:
+            return None
+        pairs[step] = dim
+    return tuple(sorted(pairs.items()))
 
 
 def link_params(state):
@@ -133,6 +152,8 @@ def link_params(state):
             params[key] = str(getattr(state, key))
     if state.ae_sampling != default.ae_sampling:
         params["ae"] = state.ae_sampling
+    if state.lesson_sizes:
+        params["lsize"] = ",".join(f"{step}:{dim}" for step, dim in state.lesson_sizes)
     return params
 
 

@@ -25,6 +25,10 @@ TO_DIGIT = "b"
 STEPS = "steps"  # Interpolate: how many steps
 PATH = "path"  # Interpolate: linear or spherical
 LESSON_STEP = "step"  # Lesson: the step shown, 1-based
+LESSON_SIZES = "lesson_sizes"  # Lesson: the teacher's latent size per step, {step: dim} (in the link)
+LESSON_GUESSES = "lesson_guesses"  # Lesson: the predict-first answers, {question: answer}
+LESSON_DIAL = "lesson_dial"  # Lesson: the KL step's β dial
+LESSON_SEEN = "lesson_seen"  # Lesson: the numbers each step showed, {step name: record}, for the recap
 LINK_NOTES = "link_notes"  # what the link had that was ignored (set once per session)
 
 TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/compare: AE vs VAE",
@@ -43,6 +47,8 @@ map_clicks_key = _per_size("clicks")
 jumped_digit_key = _per_size("jump")
 answered_event_key = _per_size("answered_event")
 assets_sent_key = _per_size("assets_sent")
+lesson_size_key = _per_size("lesson_size")  # per lesson step: its size control's widget key
+lesson_guess_key = _per_size("lesson_guess")  # per predict-first question: its input's widget key
 
 
 # --- the sidebar and the tabs ---------------------------------------------------------------
@@ -162,6 +168,44 @@ def set_lesson_step(step):
     st.session_state[LESSON_STEP] = step
 
 
+def lesson_size(step, pick):
+    """The latent size lesson step uses: the teacher's choice, else the step's own pick."""
+    return st.session_state.get(LESSON_SIZES, {}).get(step, pick)
+
+
+def set_lesson_size(step, dim):
+    """dim None: the step goes back to its own pick."""
+    sizes = dict(st.session_state.get(LESSON_SIZES, {}))
+    if dim is None:
+        sizes.pop(step, None)
+    else:
+        sizes[step] = dim
+    st.session_state[LESSON_SIZES] = sizes
+
+
+def widget_value(key):
+    """What a widget holds now (None before it is first drawn): for on_change callbacks."""
+    return st.session_state.get(key)
+
+
+def lesson_guess(question):
+    """A predict-first answer, or None while the question is open."""
+    return st.session_state.get(LESSON_GUESSES, {}).get(question)
+
+
+def set_lesson_guess(question, answer):
+    st.session_state[LESSON_GUESSES] = {**st.session_state.get(LESSON_GUESSES, {}), question: answer}
+
+
+def lesson_seen(name):
+    """What step `name` last showed (its key numbers), or None if it has not been shown."""
+    return st.session_state.get(LESSON_SEEN, {}).get(name)
+
+
+def set_lesson_seen(name, record):
+    st.session_state[LESSON_SEEN] = {**st.session_state.get(LESSON_SEEN, {}), name: record}
+
+
 # --- the shareable link ---------------------------------------------------------------------
 
 def init_from_link():
@@ -176,13 +220,15 @@ def init_from_link():
     })
     if link.z is not None:
         set_z(link.dim, link.z)
+    st.session_state[LESSON_SIZES] = dict(link.lesson_sizes)
 
 
 def current_link():
     dim = latent_dim()
     a, b = endpoints()
     return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
-                     a=a, b=b, step=lesson_step())
+                     a=a, b=b, step=lesson_step(),
+                     lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())))
 
 
 def sync_link():

@@ -179,17 +179,6 @@ def test_interpolation_renders_two_rows(page, server):
     wait_src_change(page, 'img[alt="vae interpolation"]', before)
 
 
-def test_lesson_navigation(page, server):
-    open_app(page, server, "?tab=lesson")
-    for step in range(2, 6):
-        page.get_by_role("button", name="Next").click()
-        page.get_by_text(f"Step {step} of 5").wait_for()
-        wait_idle(page)
-        assert exceptions(page) == 0 and broken_images(page) == 0
-        assert f"step={step}" in page.url
-    assert page.get_by_role("button", name="Next").is_disabled()
-
-
 def test_a_shared_url_restores_its_state(page, server):
     open_app(page, server, "?tab=explore&dim=2&z=1.5,-0.75")
     assert sorted(slider_values(page)) == pytest.approx(sorted([1.5, -0.75]))

@@ -1,0 +1,100 @@
+"""Lesson tab: the argument as a 20-minute lecture, one step per screen.
+
+Each step picks the latent size that makes its point best and says so; the teacher can change
+it per step (the choice lives in the link). The steps' views are one module each; their
+numbers and images come from ui.tabs.lesson.demos, so a step's text and picture agree.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import streamlit as st
+
+from ui import session
+from ui.link import LATENT_SIZES, LESSON_STEPS
+from ui.resources import lab_or_error
+from ui.tabs.lesson import cloud, compress, holes, kl, perturb, pools, recap, words
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    show: Callable  # show(lab): draws the step with the models of one latent size
+    pick: int | None  # the latent size that makes the step's point best; None: the step uses no models
+    why: str = ""  # why that size, said on screen
+    fixed: bool = False  # the teacher cannot change the size (the β dial's models exist only in 2-D)
+
+
+STEPS = (
+    Step("Compress and reconstruct", compress.show, 16,
+         "16 numbers are enough for a sharp copy; 2 numbers give a blurrier one."),
+    Step("Random codes in the AE's space", holes.show, 16,
+         "in 2-D the AE's random samples look fine — step 6 shows why."),
+    Step("The VAE's encoder gives a cloud", cloud.show, 16,
+         "in 2-D a digit's cloud is so narrow that all its samples decode to the same image."),
+    Step("What the KL term does", kl.show, 2, "the models with other values of β were trained in 2-D.", fixed=True),
+    Step("Sample and perturb", perturb.show, 16,
+         "in 2-D random codes land among the AE's codes, so its walk gives digits too (see step 2 at 2-D)."),
+    Step("One continuous space", pools.show, 2,
+         "in 16-D the map is a flat view of 16 numbers: one mixed blob, and a grid over it shows only a few "
+         "kinds of digit."),
+    Step("Recap", recap.show, None),
+)
+assert len(STEPS) == LESSON_STEPS
+
+
+def on_step(delta):
+    session.set_lesson_step(min(LESSON_STEPS, max(1, session.lesson_step() + delta)))
+
+
+def on_size(number, pick):
+    chosen = session.widget_value(session.lesson_size_key(number))
+    session.set_lesson_size(number, None if chosen in (None, pick) else chosen)
+
+
+def size_note(step, dim):
+    if dim == step.pick:
+        return f":material/info: This step uses the {dim}-D models: {step.why}"
+    return f":material/info: Shown with the {dim}-D models (the teacher's choice). This step picks {step.pick}-D: {step.why}"
+
+
+def step_size(number, step):
+    """The latent size this step is shown at, with the note that says why and (unless fixed) the teacher's control."""
+    dim = step.pick if step.fixed else session.lesson_size(number, step.pick)
+    note, control = st.columns([5, 1], vertical_alignment="center")
+    note.caption(size_note(step, dim), help=words.LATENT_SIZE)
+    if not step.fixed:
+        control.segmented_control("Latent size for this step", LATENT_SIZES, default=dim, required=True,
+                                  key=session.lesson_size_key(number), format_func=lambda d: f"{d}-D",
+                                  on_change=on_size, args=(number, step.pick), label_visibility="collapsed")
+    return dim
+
+
+def show_step(number, step, sidebar_lab):
+    if step.pick is None:
+        step.show(sidebar_lab)
+        return
+    dim = step_size(number, step)
+    lab, error = lab_or_error(dim)
+    if error:
+        st.error(f"The {dim}-D models could not be loaded.\n\n{error}", icon=":material/error:")
+        return
+    step.show(lab)
+
+
+def navigation(number):
+    prev, _, nxt = st.columns([1, 3, 1])
+    prev.button("← Previous", on_click=on_step, args=(-1,), disabled=number == 1, width="stretch")
+    nxt.button("Next →", on_click=on_step, args=(1,), disabled=number == LESSON_STEPS, width="stretch",
+               type="primary")
+
+
+@st.fragment
+def lesson_panel(lab):
+    number = session.lesson_step()
+    step = STEPS[number - 1]
+    st.progress(number / LESSON_STEPS, text=f"Step {number} of {LESSON_STEPS}")
+    st.markdown(f"### {number}. {step.title}")
+    show_step(number, step, lab)
+    navigation(number)
+    session.sync_link()

@@ -1,0 +1,54 @@
+"""Step 5: sample and perturb — small moves inside one digit's cloud, and a random walk inside the
+bell curve, decoded by the VAE and (the same points) by the AE."""
+
+import streamlit as st
+
+from ui import session
+from ui.images import show_tiles
+from ui.resources import get_lab, lab_key
+from ui.tabs.lesson import words
+from ui.tabs.lesson.demos import NUDGE_SPREAD, NUDGES, WALK_STEPS, nudge_comparison, nudges, walk
+
+
+def nudge_shares(lab):
+    return _nudge_shares(*lab_key(lab))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Measuring nudges on 500 real codes…")
+def _nudge_shares(latent_dim, dataset, folder):
+    return nudge_comparison(get_lab(latent_dim, folder, dataset))
+
+
+def nudge_text(demo, shares):
+    return (f"**{demo.same} of {NUDGES}** are still a {demo.centre_label}. Is that special to the VAE? No: "
+            f"nudged by twice the usual gap between neighbouring codes, {shares['ae']:.0%} of the AE's real codes "
+            f"keep their digit, and {shares['vae']:.0%} of the VAE's. Nudging is not where the two differ; where "
+            "random codes come from is.")
+
+
+def walk_text(demo):
+    return (f"The VAE's walk: **{demo.clear('vae')} of {WALK_STEPS}** clear digits. The AE's, on the very same "
+            f"points: **{demo.clear('ae')} of {WALK_STEPS}**.")
+
+
+def show(lab):
+    st.markdown("The KL term packed the VAE's codes into the bell curve, so a random point from it lands where "
+                "the decoder was trained.", help=words.BELL_CURVE)
+    seed = session.seed()
+    st.markdown(f"**Perturb:** {NUDGES} random moves from one digit's cloud centre, each twice as wide as the "
+                "cloud itself.", help=words.CLOUD)
+    nudged = nudges(lab, seed)
+    show_tiles(nudged.images, NUDGES, f"the centre's digit nudged {NUDGES} times (spread ×{NUDGE_SPREAD:g})",
+               "lesson nudges", scale=2)
+    st.markdown(nudge_text(nudged, nudge_shares(lab)))
+    st.markdown(f"**Sample and walk:** start at a random point of the bell curve and take {WALK_STEPS - 1} small "
+                "random steps that never leave it. Top: decoded by the VAE. Bottom: the same points, the same "
+                "steps, decoded by the AE.")
+    walked = walk(lab, seed)
+    for kind in ("vae", "ae"):
+        show_tiles(walked.images[kind], WALK_STEPS, f"the walk decoded by the {kind.upper()}",
+                   f"lesson {kind} walk", scale=2)
+    st.markdown(walk_text(walked))
+    session.set_lesson_seen("walk", {"dim": lab.latent_dim, "vae": walked.clear("vae"), "ae": walked.clear("ae"),
+                                     "steps": WALK_STEPS, "same": nudged.same, "nudges": NUDGES,
+                                     "digit": nudged.centre_label})

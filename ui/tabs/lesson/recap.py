@@ -1,0 +1,60 @@
+"""Step 7: the recap — the numbers this session's class saw in steps 2 to 6, and its guesses."""
+
+import streamlit as st
+
+from ui import session
+from ui.tabs.lesson import kl, predict
+
+NOT_SHOWN = "— not shown in this session yet"
+
+
+def holes_line(seen):
+    return (f"the judge accepted **{seen['clear']} of {seen['n']}** of the AE's random samples, "
+            f"{len(seen['kinds'])} different digits ({predict.guess_text(seen['guess'])})")
+
+
+def cloud_line(seen):
+    return f"**{seen['agree']} of {seen['k']}** points from the cloud of {seen['source']} decoded to a {seen['digit']}"
+
+
+def kl_line(seen):
+    readings = sorted(seen.items())
+    shown = "; ".join(f"β = {beta:g}: **{r['clear']} of {r['n']}** clear" for beta, r in readings)
+    guess = session.lesson_guess(kl.QUESTION)
+    return shown + ("" if guess in (None, predict.SKIPPED) else f" (the class predicted: “{guess}”)")
+
+
+def walk_line(seen):
+    return (f"{seen['same']} of {seen['nudges']} nudges stayed a {seen['digit']}; the random walk gave "
+            f"**{seen['vae']} of {seen['steps']}** clear digits through the VAE and **{seen['ae']} of "
+            f"{seen['steps']}** through the AE")
+
+
+def pools_line(seen):
+    return f"clear cells: AE **{seen['ae']:.0%}**, VAE **{seen['vae']:.0%}**"
+
+
+LINES = (  # (step record, what the step was, how its numbers read)
+    ("holes", "Random codes in the AE's space", holes_line),
+    ("cloud", "The VAE's encoder gives a cloud", cloud_line),
+    ("kl", "What the KL term does", kl_line),
+    ("walk", "Sample and perturb", walk_line),
+    ("pools", "One continuous space", pools_line),
+)
+
+
+def size_note(seen):
+    return f" ({seen['dim']}-D)" if isinstance(seen, dict) and "dim" in seen else ""
+
+
+def show(_lab=None):
+    st.markdown("What this class saw, as it was shown:")
+    rows = ["| step | what we saw |", "|---|---|"]
+    for number, (name, title, line) in enumerate(LINES, start=2):
+        seen = session.lesson_seen(name)
+        rows.append(f"| {number}. {title}{size_note(seen)} | {line(seen) if seen else NOT_SHOWN} |")
+    st.markdown("\n".join(rows))
+    st.markdown("**So:** both models compress and rebuild digits, and both survive small nudges. What the VAE "
+                "adds is a known place to draw codes from: its training pulled every digit's cloud into the bell "
+                "curve, so a random code from the bell curve decodes to a digit. The AE's codes sit wherever "
+                "training put them, and nothing tells us where to draw random codes from.")
