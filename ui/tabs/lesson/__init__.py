@@ -61,7 +61,7 @@ def size_note(step, dim):
 def step_size(number, step):
     """The latent size this step is shown at, with the note that says why and (unless fixed) the teacher's control."""
     dim = step.pick if step.fixed else session.lesson_size(number, step.pick)
-    note, control = st.columns([5, 1], vertical_alignment="center")
+    note, control = st.columns([4, 1.4], vertical_alignment="center")
     note.caption(size_note(step, dim), help=words.LATENT_SIZE)
     if not step.fixed:
         control.segmented_control("Latent size for this step", LATENT_SIZES, default=dim, required=True,

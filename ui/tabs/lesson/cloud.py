@@ -48,7 +48,7 @@ def show(lab):
         st.markdown(samples_text(demo), help=words.REPARAMETERIZE)
     with right:
         fig = figures.cloud_bars(demo.mu, demo.sigma, demo.z.numpy(), lab.slider_order)
-        st.plotly_chart(fig, key=f"lesson-cloud-{lab.latent_dim}", config={"displaylogo": False})
+        st.plotly_chart(fig, key=f"lesson-cloud-{lab.latent_dim}", config=figures.CONFIG)
         st.markdown(spread_text(demo, lab.latent_dim))
     session.set_lesson_seen("cloud", {"dim": lab.latent_dim, "agree": demo.agree, "k": CLOUD_SAMPLES,
                                       "digit": demo.centre_label, "source": name})

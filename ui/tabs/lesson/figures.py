@@ -9,6 +9,7 @@ from ui.charts import circle, digit_traces
 DRAW_COLOUR = "#d62728"
 HEIGHT = 300
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+CONFIG = {"displayModeBar": False}  # a projected lesson needs no zoom buttons over the legend
 
 
 def draws_trace(points, showlegend):
@@ -17,18 +18,24 @@ def draws_trace(points, showlegend):
 
 
 def landing_map(codes, labels, draws, reach):
-    """2-D: the AE's codes at their true scale, and the same space zoomed to where the draws fell."""
+    """2-D: the AE's codes at their true scale (the dashed box: the zoomed region), and the same
+    space zoomed to where the draws (red ×) fell."""
     zoom = max(3.0, 1.2 * reach)
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
-                        subplot_titles=("the AE's whole space", f"zoomed to ±{zoom:.0f}: where the draws fell"))
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
+                        subplot_titles=("the AE's whole space", f"zoomed to ±{zoom:.0f}"))
     draws = np.asarray(draws, dtype=np.float64)
     for col in (1, 2):
         fig.add_traces(digit_traces(codes, labels, size=3, showlegend=col == 1, opacity=0.4), rows=1, cols=col)
-        fig.add_trace(draws_trace(draws, col == 1), row=1, col=col)
+        fig.add_trace(draws_trace(draws, showlegend=False), row=1, col=col)  # named in the caption
         fig.update_yaxes(scaleanchor=f"x{'' if col == 1 else col}", row=1, col=col)
+    fig.add_shape(type="rect", x0=-zoom, x1=zoom, y0=-zoom, y1=zoom, line={"color": "#222", "dash": "dash", "width": 1},
+                  row=1, col=1)
     fig.update_xaxes(range=[-zoom, zoom], row=1, col=2)
     fig.update_yaxes(range=[-zoom, zoom], row=1, col=2)
-    fig.update_layout(height=HEIGHT, margin=MARGIN, legend={"orientation": "h", "y": -0.12, "font": {"size": 10}})
+    fig.update_annotations(font_size=12)
+    fig.update_layout(height=HEIGHT, margin=MARGIN,
+                      legend={"orientation": "h", "y": -0.1, "yanchor": "top", "font": {"size": 9},
+                              "itemsizing": "constant", "entrywidth": 28, "title": {"text": "digit", "side": "left"}})
     return fig
 
 
@@ -41,14 +48,14 @@ def distance_from_centre(code_distances, draw_distances):
                                histnorm="percent", nbinsx=15, opacity=0.8))
     fig.update_layout(height=HEIGHT, margin=MARGIN, barmode="overlay", bargap=0.05,
                       xaxis_title="distance from the centre of the space", yaxis_title="% of codes",
-                      legend={"orientation": "h", "y": 1.12})
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
     return fig
 
 
 def cloud_bars(mu, sigma, samples, order, limit=3.0):
     """One row per direction of the space (most used on top): the bell curve's middle ±1 (grey),
     this digit's cloud centre ± spread (red) and the decoded samples (black ticks)."""
-    rows = [f"direction {i + 1}" for i in order]
+    rows = [f"{i + 1}" for i in order]
     limit = max(limit, float(np.max(np.abs(mu) + sigma)) + 0.2)
     fig = go.Figure()
     fig.add_trace(go.Bar(y=rows, x=[2.0] * len(order), base=[-1.0] * len(order), orientation="h",
@@ -60,8 +67,9 @@ def cloud_bars(mu, sigma, samples, order, limit=3.0):
     samples = np.asarray(samples, dtype=np.float64)
     fig.add_trace(go.Scatter(y=[r for r in rows for _ in samples], x=[v for i in order for v in samples[:, i]],
                              mode="markers", marker={"symbol": "line-ns-open", "size": 9, "color": "#222"},
-                             name="the samples below", hoverinfo="skip"))
-    fig.update_layout(height=max(150, 15 * len(order) + 70), margin=MARGIN, barmode="overlay",
-                      xaxis={"range": [-limit, limit], "title": None}, yaxis={"autorange": "reversed"},
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "font": {"size": 10}})
+                             name="the decoded samples", hoverinfo="skip"))
+    fig.update_layout(height=max(150, 15 * len(order) + 80), margin=MARGIN, barmode="overlay",
+                      xaxis={"range": [-limit, limit], "title": None},
+                      yaxis={"autorange": "reversed", "type": "category", "title": "direction", "tickfont": {"size": 9}},
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 10}})
     return fig

@@ -47,7 +47,10 @@ def landing_chart(lab, demo):
         fig = figures.landing_map(lab.spaces["ae"].codes, lab.labels, demo.z.numpy(), demo.draw_reach)
     else:
         fig = figures.distance_from_centre(np.linalg.norm(lab.spaces["ae"].codes, axis=1), demo.z.norm(dim=1).numpy())
-    st.plotly_chart(fig, key=f"lesson-landing-{lab.latent_dim}", config={"displaylogo": False})
+    st.plotly_chart(fig, key=f"lesson-landing-{lab.latent_dim}", config=figures.CONFIG)
+    if lab.latent_dim == 2:
+        st.caption("Dots: the AE's codes of the 10,000 test digits, coloured by digit. Red ×: the random codes. "
+                   "The dashed box on the left is the region shown on the right.")
 
 
 def record(lab, demo, guess):
