@@ -22,6 +22,7 @@ from ui.images import png, tile
 from ui.link import LESSON_STEPS, LinkState, link_params, parse_lesson_sizes, parse_link
 from ui.resources import lab_or_error
 from ui.tabs.lesson import STEPS, kl, predict
+from ui.tabs.lesson import cloud as cloud_view
 from ui.tabs.lesson import demos
 
 
@@ -340,3 +341,13 @@ def test_the_recap_keeps_the_numbers_as_they_were_shown_not_as_they_would_be_now
     at = go_to(at, 7)
     assert f"**{shown} of 36**" in markdown_text(at)
     assert predict.guess_text(3) in markdown_text(at)
+
+
+@pytest.mark.parametrize("junk", [None, "drawing", [[1, 2]], np.full((28, 28), np.nan), object(), np.zeros(785)])
+def test_anything_but_a_28_by_28_image_is_not_taken_as_a_drawing(junk):
+    assert cloud_view.as_image(junk) is None
+
+
+def test_a_drawing_is_one_image_in_the_unit_range():
+    image = cloud_view.as_image(np.full((28, 28), 2.0))
+    assert image.shape == (1, 1, 28, 28) and float(image.max()) == 1.0

@@ -47,8 +47,6 @@ map_clicks_key = _per_size("clicks")
 jumped_digit_key = _per_size("jump")
 answered_event_key = _per_size("answered_event")
 assets_sent_key = _per_size("assets_sent")
-lesson_size_key = _per_size("lesson_size")  # per lesson step: its size control's widget key
-lesson_guess_key = _per_size("lesson_guess")  # per predict-first question: its input's widget key
 
 
 # --- the sidebar and the tabs ---------------------------------------------------------------
@@ -166,6 +164,16 @@ def lesson_step():
 
 def set_lesson_step(step):
     st.session_state[LESSON_STEP] = step
+
+
+def lesson_size_key(step):
+    """The widget key of lesson step's latent-size control."""
+    return f"lesson_size{step}"
+
+
+def lesson_guess_key(question):
+    """The widget key of a predict-first question's input."""
+    return f"lesson_guess_{question}"
 
 
 def lesson_size(step, pick):

@@ -1,6 +1,8 @@
 """Step 3: the VAE's encoder gives a cloud, not a point — seen direction by direction, and sampled."""
 
+import numpy as np
 import streamlit as st
+import torch
 
 from ui import session
 from ui.images import show_digit, show_tiles
@@ -15,9 +17,20 @@ def student_drawing():
     return drawing() if callable(drawing) else None
 
 
+def as_image(drawing):
+    """A drawing as one [1, 1, 28, 28] float image in [0, 1], or None if it is not one."""
+    try:
+        pixels = torch.as_tensor(np.asarray(drawing, dtype=np.float32))
+    except (TypeError, ValueError):
+        return None
+    if pixels.numel() != 28 * 28 or not torch.isfinite(pixels).all():
+        return None
+    return pixels.reshape(1, 1, 28, 28).clamp(0, 1)
+
+
 def source(lab):
     """(image, words for it): the student's drawing when there is one, else the lesson's test digit."""
-    drawing = student_drawing()
+    drawing = as_image(student_drawing())
     if drawing is not None:
         return drawing, "your drawing (from the Draw tab)"
     return lab.images[LESSON_DIGIT : LESSON_DIGIT + 1], f"test digit #{LESSON_DIGIT}"

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.charts import circle, digit_traces
+from ui.charts import digit_traces
 
 DRAW_COLOUR = "#d62728"
 HEIGHT = 300
