@@ -36,6 +36,22 @@ def clear_kinds(labels, calls):
     return sorted({int(d) for d, c in zip(labels, calls) if c == "clear"})
 
 
+class Judged:
+    """What the judge said of a demo's images: its `labels` and `calls` fields, counted."""
+
+    @property
+    def clear(self):
+        return int((self.calls == "clear").sum())
+
+    @property
+    def clear_share(self):
+        return float((self.calls == "clear").mean())
+
+    @property
+    def kinds(self):
+        return clear_kinds(self.labels, self.calls)
+
+
 # --- step 1: compress and reconstruct -------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -58,7 +74,7 @@ def compression(lab, index=LESSON_DIGIT):
 # --- step 2: random codes in the AE's space -------------------------------------------------
 
 @dataclass(frozen=True)
-class RandomCodes:
+class RandomCodes(Judged):
     z: torch.Tensor  # [n, d] the draw from N(0, I)
     images: torch.Tensor  # the AE's decoding of it
     labels: np.ndarray
@@ -67,14 +83,6 @@ class RandomCodes:
     draw_reach: float  # the farthest draw's distance from the centre
     codes_within: float  # share of the AE's real codes at most draw_reach from the centre
     code_band: tuple  # (1st, 99th) percentile of the AE's real codes' distances from the centre
-
-    @property
-    def clear(self):
-        return int((self.calls == "clear").sum())
-
-    @property
-    def kinds(self):
-        return clear_kinds(self.labels, self.calls)
 
 
 def random_codes(lab, seed, n=SAMPLES):
@@ -182,21 +190,13 @@ def walk(lab, seed, steps=WALK_STEPS):
 # --- step 6: one continuous space -----------------------------------------------------------
 
 @dataclass(frozen=True)
-class Pools:
+class Pools(Judged):
     kind: str
     images: torch.Tensor  # [n * n, ...] row-major, top row first
     labels: np.ndarray
     calls: np.ndarray
     x_range: tuple  # the grid's extent on the map (2-D: z₁, z₂; 16-D: the PCA plane)
     y_range: tuple
-
-    @property
-    def clear_share(self):
-        return float((self.calls == "clear").mean())
-
-    @property
-    def kinds(self):
-        return clear_kinds(self.labels, self.calls)
 
     @property
     def commonest(self):
