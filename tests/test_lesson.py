@@ -23,6 +23,7 @@ from ui.link import LESSON_STEPS, LinkState, link_params, parse_lesson_sizes, pa
 from ui.resources import lab_or_error
 from ui.tabs.lesson import STEPS, kl, predict
 from ui.tabs.lesson import cloud as cloud_view
+from ui.tabs.lesson import compress
 from ui.tabs.lesson import demos
 
 
@@ -112,6 +113,10 @@ def test_pools_cover_the_aes_codes_and_the_vaes_bell_curve(labs):
 def test_nudges_are_counted_against_the_centres_digit(labs):
     demo = demos.nudges(labs[16], seed=0)
     assert len(demo.images) == demos.NUDGES and demo.same == int((demo.labels == demo.centre_label).sum())
+
+
+def test_the_judges_certainty_is_never_rounded_up_to_certain():
+    assert compress.sure_text(0.996) == "over 99% sure" and compress.sure_text(0.93) == "93% sure"
 
 
 def test_the_kl_answer_follows_the_dial_not_a_script():
@@ -238,7 +243,7 @@ def test_every_number_in_a_steps_text_comes_from_what_it_shows(labs):
     for kind in ("ae", "vae"):
         assert ", ".join(f"{v:.1f}" for v in demo.codes[kind]) in text
         reading = demo.readings[kind]
-        assert f"the judge reads it as a {reading.label} ({reading.confidence:.0%} sure)" in text
+        assert f"the judge reads it as a {reading.label} ({compress.sure_text(reading.confidence)})" in text
 
     at = go_to(at, 3)
     demo = demos.cloud(labs[16], labs[16].images[:1], 0)
@@ -253,7 +258,7 @@ def test_every_number_in_a_steps_text_comes_from_what_it_shows(labs):
     for kind in ("vae", "ae"):
         assert images(at, f"lesson {kind} walk") == [payload(walk.images[kind], 12, 2)]
     shares = demos.nudge_comparison(labs[16])
-    assert f"{shares['ae']:.0%} of the AE's real codes keep their digit, and {shares['vae']:.0%} of the VAE's" in text
+    assert f"({shares['ae']:.0%} keep their digit; the VAE's: {shares['vae']:.0%})" in text
 
     at = go_to(at, 6)
     text = markdown_text(at)

@@ -13,8 +13,13 @@ def code_text(code):
     return ", ".join(f"{v:.1f}" for v in code)
 
 
+def sure_text(confidence):
+    """How sure the judge is, without rounding 99.6 % up to a certainty."""
+    return "over 99% sure" if confidence > 0.99 else f"{confidence:.0%} sure"
+
+
 def reading_text(reading):
-    return f"the judge reads it as a {reading.label} ({reading.confidence:.0%} sure)"
+    return f"the judge reads it as a {reading.label} ({sure_text(reading.confidence)})"
 
 
 def show(lab):

@@ -20,10 +20,13 @@ def _nudge_shares(latent_dim, dataset, folder):
 
 
 def nudge_text(demo, shares):
-    return (f"**{demo.same} of {NUDGES}** are still a {demo.centre_label}. Is that special to the VAE? No: "
-            f"nudged by twice the usual gap between neighbouring codes, {shares['ae']:.0%} of the AE's real codes "
-            f"keep their digit, and {shares['vae']:.0%} of the VAE's. Nudging is not where the two differ; where "
-            "random codes come from is.")
+    return (f"**{demo.same} of {NUDGES}** are still a {demo.centre_label}. The AE's codes survive nudges too "
+            f"({shares['ae']:.0%} keep their digit; the VAE's: {shares['vae']:.0%}): nudging is not where the two "
+            "differ.")
+
+
+NUDGE_YARDSTICK = ("500 real codes of each model, each moved in a random direction by twice the typical distance "
+                   "between neighbouring codes of that model; the judge compares the digit before and after.")
 
 
 def walk_text(demo):
@@ -40,10 +43,9 @@ def show(lab):
     nudged = nudges(lab, seed)
     show_tiles(nudged.images, NUDGES, f"the centre's digit nudged {NUDGES} times (spread ×{NUDGE_SPREAD:g})",
                "lesson nudges", scale=2)
-    st.markdown(nudge_text(nudged, nudge_shares(lab)))
-    st.markdown(f"**Sample and walk:** start at a random point of the bell curve and take {WALK_STEPS - 1} small "
-                "random steps that never leave it. Top: decoded by the VAE. Bottom: the same points, the same "
-                "steps, decoded by the AE.")
+    st.markdown(nudge_text(nudged, nudge_shares(lab)), help=NUDGE_YARDSTICK)
+    st.markdown(f"**Sample and walk:** from a random point, {WALK_STEPS - 1} small random steps that never leave "
+                "the bell curve. Top: decoded by the VAE. Bottom: the same points through the AE.")
     walked = walk(lab, seed)
     for kind in ("vae", "ae"):
         show_tiles(walked.images[kind], WALK_STEPS, f"the walk decoded by the {kind.upper()}",
