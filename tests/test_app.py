@@ -305,6 +305,17 @@ def test_endpoints_from_two_map_clicks():
 
 # --- Presenter mode (the Lesson tab is tested in tests/test_lesson.py) -----------------------
 
+def test_tab_widgets_keep_their_values_on_other_tabs():
+    """A widget's value outlives its tab: AE vs VAE -> Lesson -> Next once lost the seed (KeyError)."""
+    at = ok(new_app(tab="compare", seed="777", n="16", a="10", b="20"))
+    at = switch_tab(switch_tab(at, "interpolate"), "lesson")
+    [b for b in at.button if "Next" in b.label][0].click()
+    ok(at.run())
+    at = switch_tab(at, "compare")
+    assert (at.session_state[session.SEED], at.session_state[session.SAMPLE_COUNT]) == (777, 16)
+    assert at.session_state[session.FROM_DIGIT] == 10 and at.query_params["seed"] == "777"
+
+
 def test_presenter_mode_enlarges_the_type():
     at = ok(new_app())
     assert "font-size: 22px" not in markdown_text(at)

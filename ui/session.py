@@ -216,9 +216,19 @@ def set_lesson_seen(name, record):
 
 # --- the shareable link ---------------------------------------------------------------------
 
+# Widgets drawn on one tab only. Streamlit drops a widget's value at the end of a run that does not
+# draw it: AE vs VAE -> Lesson -> Next lost the seed (KeyError), found by bench/hall.py. Written
+# back at the top of every run, the values are the session's own and outlive their widgets.
+TAB_WIDGETS = (SEED, SAMPLE_COUNT, AE_SAMPLING, FROM_DIGIT, TO_DIGIT, STEPS, PATH)
+
+
 def init_from_link():
-    """On a session's first run, seed every control from the URL (defaults where it is odd)."""
+    """On a session's first run, seed every control from the URL (defaults where it is odd);
+    on later runs, keep the values of the widgets the open tab does not draw."""
     if LINK_NOTES in st.session_state:
+        for key in TAB_WIDGETS:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
         return
     link = parse_link(st.query_params.to_dict())
     st.session_state.update({
