@@ -9,8 +9,8 @@ browsers: in a hall the browsers run on the students' laptops) against one serve
 Each session is what a browser's Streamlit frontend does on the wire: GET / (nginx's sticky cookie),
 /_stcore/health and /_stcore/host-config, the websocket /_stcore/stream with the "streamlit"
 subprotocol, a `rerun_script` BackMsg with the link's query string, then, at human pace, the same
-BackMsgs a page sends: the explorer element's state as a JSON widget state (a slider release, a map
-click, Random z / Origin / Test digit) in the explorer's fragment, "New samples" and "Random
+BackMsgs a page sends: the explorer element's event as a JSON trigger value (a slider release, a
+map click, Random z / Origin / Test digit) in the explorer's fragment, "New samples" and "Random
 endpoints" as trigger values in their fragments, Next/Previous in the lesson, tab switches as the
 tab container's string value (a full rerun). Widget states, fragment ids and the hashes of cached
 messages are kept and sent back as Chromium sends them (checked against its frames).
@@ -48,7 +48,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
-from tests.e2e.harness import cpu_seconds, rss_mb, server_log_health, streamlit_server, write_report  # noqa: E402
+from bench.browser import cpu_seconds, rss_mb, server_log_health, streamlit_server, write_report  # noqa: E402
 
 TARGET_P95_MS = 250
 ANSWER_TIMEOUT_S = 15
@@ -342,10 +342,12 @@ class Student:
         return (time.perf_counter() - start) * 1000, self.run_bytes + self.record["http_bytes"] - http_before
 
     def explorer_event(self, event):
+        """The explorer element's setTriggerValue("event", ...): a JSON trigger value on the element's
+        event aggregator, sent with this one rerun only (as Chromium sends it)."""
         event = {**event, "id": f"{int(time.time() * 1000)}-{self.rng.random()}"}
-        state = WidgetState(id=self.explorer["id"], json_value=json.dumps({"event": event}, separators=(",", ":")))
-        self.widgets[self.explorer["id"]] = state
-        return event["id"], self.explorer["fragment"]
+        trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{self.explorer['id']}__events",
+                              json_trigger_value=json.dumps([{"event": "event", "value": event}], separators=(",", ":")))
+        return event["id"], self.explorer["fragment"], trigger
 
     def choose(self):
         weights = MIX.get(self.panel) or {"tab": 1}
@@ -372,8 +374,8 @@ class Student:
                          "y": self.rng.uniform(y0 + 0.05 * (y1 - y0), y1 - 0.05 * (y1 - y0))}
             else:
                 event = {"kind": self.rng.choice(["random", "origin", "jump"])}
-            event_id, fragment = self.explorer_event(event)
-            ms = await self.rerun(fragment)
+            event_id, fragment, trigger = self.explorer_event(event)
+            ms = await self.rerun(fragment, extra=[trigger])
             answered = self.explorer and self.explorer["data"].get("event_id")
             if answered != event_id:
                 raise RuntimeError(f"explorer answered {answered!r}, not the event sent")
@@ -663,7 +665,7 @@ def browser_bytes(url, query):
     profile, then a return visit in the same profile (its HTTP cache warm, a new Streamlit session)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.harness import MAP_READY, launch, wait_idle
+    from bench.browser import MAP_READY, launch, wait_idle
 
     def visit(context):
         page = context.new_page()
