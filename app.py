@@ -11,6 +11,7 @@ import torch
 
 from ui import session
 from ui.link import LATENT_SIZES
+from ui.reconnect import rerun_on_reconnect
 from ui.resources import lab_or_error
 from ui.tabs.compare import compare_panel
 from ui.tabs.explore import explore_panel
@@ -50,6 +51,7 @@ def sidebar():
 
 def main():
     session.init_from_link()
+    rerun_on_reconnect()
     st.markdown(STYLE + (PRESENTER_STYLE if session.presenter() else ""), unsafe_allow_html=True)
     sidebar()
     dim = session.latent_dim()
