@@ -21,8 +21,9 @@ exception elements and error alerts in the deltas. Per page load: its time and b
 ForwardMsg of the first run, plus the HTTP requests above; Streamlit's own cacheable frontend
 aside, which --browser-bytes measures in Chromium). The server's RSS and CPU come from /proc of its
 pid(s), sampled every 0.5 s. A dropped socket reconnects as the frontend does (with its session
-id, then a rerun with the page's current query string and widget states) and counts as restored
-when the app writes back the same link. Writes bench/results/hall-*.json.
+id; a rerun with the page's query string and widget states only when the frontend would send one)
+and counts as restored when the page shows the same link and its next action is answered.
+Writes bench/results/hall-*.json.
 """
 
 import argparse
@@ -165,6 +166,7 @@ class Student:
         self.cache, self.max_age = {}, 2  # hash -> [effects, runs since last used]
         self.ws, self.reader, self.waiter, self.run_bytes, self.run_fragments = None, None, None, 0, []
         self.closing = False
+        self.auto_reruns, self.last_run_fragments = set(), []  # what the frontend checks on reconnecting
         self.replicas = []  # (what, upstream) for every response that names one (X-Lab-Replica)
         self.dropped = asyncio.Event()  # set when the socket closes under the page
 
@@ -229,6 +231,10 @@ class Student:
                 return
             entry[1] = 0
             self.apply(entry[0])
+        elif kind == "auto_rerun":
+            self.auto_reruns.add(msg.auto_rerun.fragment_id)
+        elif kind == "stop_auto_rerun":
+            self.auto_reruns.difference_update(msg.stop_auto_rerun.fragment_ids)
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
@@ -287,6 +293,7 @@ class Student:
             entry[1] += 1
         self.cache = {h: e for h, e in self.cache.items() if e[1] <= self.max_age}
         self.panel = self.which_panel()
+        self.last_run_fragments = self.run_fragments
         if self.waiter and not self.waiter.done():
             self.waiter.set_result(status)
 
@@ -397,8 +404,11 @@ class Student:
         return await self.rerun(fragment, extra=[WidgetState(id=wid, trigger_value=True)])
 
     async def reconnect(self):
-        """The frontend after a dropped socket: retry (with its session id) until a server answers,
-        then rerun with the page's current query string and widget states. Returns ms to the answer."""
+        """The frontend after a dropped socket: retry (with its session id) until a server answers;
+        then, as Streamlit's App.handleConnectionStateChanged does, rerun (the page's query string and
+        widget states) only if the last run was a fragment run or a fragment reruns on a timer.
+        Otherwise the page keeps its old view: `restored` then says whether the next action is
+        answered. Returns ms to the answer (or to the socket)."""
         start, before = time.perf_counter(), self.query
         await self.close()
         self.dropped.clear()
@@ -407,7 +417,11 @@ class Student:
             await asyncio.sleep(delay * self.rng.uniform(0.8, 1.2))
             try:
                 await self.connect()
-                await self.rerun()
+                if self.last_run_fragments or self.auto_reruns:
+                    await self.rerun()
+                    self.rerun_on_reconnect = True
+                else:
+                    self.rerun_on_reconnect = False
                 break
             except (OSError, ConnectionError, Dropped, ConnectionClosed, asyncio.TimeoutError,
                     websockets.InvalidHandshake):
@@ -417,8 +431,16 @@ class Student:
         else:
             raise RuntimeError("could not reconnect within 60 s")
         ms = (time.perf_counter() - start) * 1000
-        self.record["reconnects"].append({"student": self.number, "ms": round(ms, 1), "restored": self.query == before,
-                                          "link_before": before, "link_after": self.query})
+        entry = {"student": self.number, "ms": round(ms, 1), "reran": self.rerun_on_reconnect,
+                 "link_before": before, "link_after": self.query}
+        # Restored: the page shows the same view and its next move is answered, as before the drop.
+        try:
+            kind = self.choose()
+            entry["next_action"], entry["next_ms"] = kind, round(await self.act(kind), 1)
+            entry["restored"] = entry["link_after"] == before
+        except Exception as err:  # noqa: BLE001 - what a student would see: a page that does not answer
+            entry["next_action_error"], entry["restored"] = repr(err)[:120], False
+        self.record["reconnects"].append(entry)
         return ms
 
 
@@ -531,12 +553,13 @@ async def kill_later(record, pid, after):
     os.kill(pid, 9)
 
 
-async def hall(base, sessions, seconds, pace, dims, ramp, pids, seed=0, kill=None):
+async def hall(base, sessions, seconds, pace, dims, ramp, pids, seed=0, kill=None, warm=()):
     record = {"sessions": sessions, "loaded": 0, "students": [], "page_load": [], "actions": [], "timeouts": [],
               "errors": [], "dropped": [], "lost_with_socket": [], "reconnects": [], "exception_elements": 0,
               "error_alerts": 0, "exception_texts": [], "http_bytes": 0, "killed": None}
     everyone, stop = asyncio.Event(), asyncio.Event()
-    await warm_up(base, sorted(set(dims)))
+    for url in warm or [base]:
+        await warm_up(url, sorted(set(dims)))
     sampler = ProcSampler(pids)
     idle = sampler.sample()
     sampler_task = asyncio.create_task(sampler.run(stop))
@@ -703,6 +726,7 @@ def main():
     parser.add_argument("--ramp", type=float, default=60, help="students arrive over this many seconds")
     parser.add_argument("--url", help="an app (or nginx) already running; default: start one")
     parser.add_argument("--pids", default="", help="with --url: server pids to sample (comma list)")
+    parser.add_argument("--warm", default="", help="with --url: the replicas' own URLs, each rehearsed before the class")
     parser.add_argument("--kill", help="PID@SECONDS: SIGKILL that server process (a replica) so many seconds into the class")
     parser.add_argument("--browser-bytes", action="store_true", help="also measure a page load's bytes in Chromium")
     parser.add_argument("--out", help="default bench/results/hall-<sessions>-pace-<lo>-<hi>.json")
@@ -717,7 +741,8 @@ def main():
         if args.url:
             kill = tuple(float(v) if i else int(v) for i, v in enumerate(args.kill.split("@"))) if args.kill else None
             record = asyncio.run(hall(args.url, sessions, args.seconds, pace, dims, args.ramp,
-                                      [int(p) for p in args.pids.split(",") if p], kill=kill))
+                                      [int(p) for p in args.pids.split(",") if p], kill=kill,
+                                      warm=[u for u in args.warm.split(",") if u]))
             result = summarise(record, args, sessions, pace)
         else:
             log_path = ROOT / "test-artifacts" / f"hall-server-{sessions}.log"
