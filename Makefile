@@ -80,3 +80,10 @@ bench: $(VENV)/.dev chromium
 
 screenshots: $(VENV)/.dev chromium
 	$(VPY) bench/screenshots.py
+
+# A lecture hall or a department server: REPLICAS copies of the app behind nginx on one machine
+# (deploy/serve.sh; nginx's port 8500 is the one to open). Ctrl-C stops them all.
+.PHONY: serve
+REPLICAS ?= 3
+serve: $(VENV)/.app
+	REPLICAS=$(REPLICAS) PY=$(VPY) deploy/serve.sh
