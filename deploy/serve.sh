@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Latent Lab for a lecture hall on one machine: REPLICAS copies of the app on consecutive ports
 # (127.0.0.1 only) behind Debian's nginx (the one port to open), students kept on one replica by
-# a cookie. Ctrl-C stops everything it started.
+# a cookie. Ctrl-C (or SIGTERM) stops everything it started.
 #
 #   deploy/serve.sh                      # 3 replicas on 8501..8503, nginx on 0.0.0.0:8500
 #   REPLICAS=2 PORT=80 deploy/serve.sh   # port 80 needs root (or CAP_NET_BIND_SERVICE for nginx)
@@ -44,6 +44,14 @@ if [ -z "${LAB_COOKIE_SECRET:-}" ]; then
     LAB_COOKIE_SECRET=$(cat "$RUN_DIR/cookie-secret")
 fi
 export STREAMLIT_SERVER_COOKIE_SECRET=$LAB_COOKIE_SECRET
+
+in_use() {  # in_use HOST PORT: something already listens there
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+for ((i = 0; i < REPLICAS; i++)); do
+    if in_use "$BIND" $((FIRST_PORT + i)); then say "port $((FIRST_PORT + i)) is taken (another serve.sh?)"; exit 1; fi
+done
+if [ "$NGINX" != none ] && in_use 127.0.0.1 "${LISTEN##*:}"; then say "port ${LISTEN##*:} is taken"; exit 1; fi
 
 declare -a PIDS
 healthy() {  # healthy PORT: the replica answers /_stcore/health
@@ -98,14 +106,15 @@ if [ "$NGINX" != none ]; then
 fi
 say "logs in $RUN_DIR; Ctrl-C stops everything"
 
-# Active health check: a replica whose process died is started again (its students have already
+# Active health check (until Ctrl-C, or `kill -TERM` of this script when it runs in the background,
+# where the shell ignores SIGINT): a replica whose process died is started again (its students have already
 # moved: nginx sends their reconnects elsewhere); one that stops answering is reported.
 declare -a MISSES
 while true; do
     sleep 2
     for ((i = 0; i < REPLICAS; i++)); do
         if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
-            if [ "$RESTART" = 1 ]; then
+            if [ "$RESTART" = 1 ] && [ "$stopping" = 0 ]; then
                 say "replica $i (port $((FIRST_PORT + i))) died: starting it again"
                 start_replica "$i"
                 (IFS=,; echo "${PIDS[*]}") > "$RUN_DIR/pids"
