@@ -32,6 +32,7 @@ import json
 import os
 import random
 import resource
+import signal
 import statistics
 import sys
 import time
@@ -718,6 +719,8 @@ def browser_bytes(url, query):
 
 
 def main():
+    # `kill` of this bench stops the server it started too (the context managers run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default="300", help="sessions, or a comma list for a curve (a fresh server each)")
     parser.add_argument("--seconds", type=int, default=120, help="how long the class acts, once everyone is in")
