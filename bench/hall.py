@@ -50,7 +50,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
-from bench.browser import cpu_seconds, rss_mb, server_log_health, streamlit_server, write_report  # noqa: E402
+from bench.browser import (cpu_seconds, machine_cpu_seconds, rss_mb, server_log_health,  # noqa: E402
+                           streamlit_server, write_report)
 
 TARGET_P95_MS = 250
 ANSWER_TIMEOUT_S = 15
@@ -168,6 +169,7 @@ class Student:
         self.ws, self.reader, self.waiter, self.run_bytes, self.run_fragments = None, None, None, 0, []
         self.closing = False
         self.auto_reruns, self.last_run_fragments = set(), []  # what the frontend checks on reconnecting
+        self.runs_started, self.sent_after = 0, 0  # a run that started before our message is not its answer
         self.replicas = []  # (what, upstream) for every response that names one (X-Lab-Replica)
         self.dropped = asyncio.Event()  # set when the socket closes under the page
 
@@ -223,6 +225,8 @@ class Student:
             self.page_script_hash = msg.new_session.page_script_hash
             self.max_age = msg.new_session.config.max_cached_message_age or self.max_age
             self.seen, self.run_fragments = set(), list(msg.metadata.run.fragment_ids)
+            self.runs_started += 1
+            self.run_is_answer = self.runs_started > self.sent_after
             if not self.run_fragments:
                 self.tab_labels = []
         elif kind == "ref_hash":
@@ -295,7 +299,7 @@ class Student:
         self.cache = {h: e for h, e in self.cache.items() if e[1] <= self.max_age}
         self.panel = self.which_panel()
         self.last_run_fragments = self.run_fragments
-        if self.waiter and not self.waiter.done():
+        if self.waiter and not self.waiter.done() and getattr(self, "run_is_answer", True):
             self.waiter.set_result(status)
 
     def which_panel(self):
@@ -319,7 +323,7 @@ class Student:
         cs.context_info.timezone, cs.context_info.timezone_offset, cs.context_info.locale = "UTC", 0, "en-US"
         cs.context_info.url, cs.context_info.is_embedded, cs.context_info.color_scheme = self.base + "/", False, "light"
         self.waiter = asyncio.get_running_loop().create_future()
-        self.run_bytes = 0
+        self.run_bytes, self.sent_after = 0, self.runs_started
         start = time.perf_counter()
         try:
             await self.ws.send(msg.SerializeToString())
@@ -573,7 +577,7 @@ async def hall(base, sessions, seconds, pace, dims, ramp, pids, seed=0, kill=Non
         tasks.append(asyncio.create_task(student(base, i, query, pace, random.Random(seed * 100_003 + i), record,
                                                  ramp * i / max(1, sessions), everyone, stop_at)))
     await everyone.wait()
-    class_start = time.time()
+    class_start, machine_0, load_0 = time.time(), machine_cpu_seconds(), os.getloadavg()[0]
     loaded = sampler.sample()
     stop_at[0] = class_start + seconds
     killer = asyncio.create_task(kill_later(record, *kill)) if kill else None
@@ -581,12 +585,13 @@ async def hall(base, sessions, seconds, pace, dims, ramp, pids, seed=0, kill=Non
     if killer:
         await asyncio.gather(killer, return_exceptions=True)
     class_end = min(time.time(), stop_at[0])
+    machine_busy = (machine_cpu_seconds() - machine_0) / max(1e-9, time.time() - class_start)
     stop.set()
     await sampler_task
     client_cpu_1 = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (client_cpu_1.ru_utime + client_cpu_1.ru_stime) - (client_cpu_0.ru_utime + client_cpu_0.ru_stime)
     record.update(started=started, class_start=class_start, class_end=class_end, sampler=sampler, idle=idle,
-                  loaded_sample=loaded, client_cpu_s=client_cpu)
+                  loaded_sample=loaded, client_cpu_s=client_cpu, machine_busy=machine_busy, load_at_start=load_0)
     return record
 
 
@@ -629,6 +634,9 @@ def summarise(record, args, sessions, pace):
         "server_busy_cores_during_class": round(busy, 2),
         "server_cpu_ms_per_action": round(busy * class_wall * 1000 / max(1, len(ms)), 1),
         "client_cpu_seconds": round(record["client_cpu_s"], 1),
+        # The machine is shared: how busy it was while the class acted (all processes, 2 cores).
+        "machine_busy_cores_during_class": round(record["machine_busy"], 2),
+        "load_average_at_class_start": round(record["load_at_start"], 1),
         "load_average_end": [round(v, 2) for v in os.getloadavg()],
     }
     if any(s.replicas for s in record["students"]):
@@ -739,7 +747,11 @@ def main():
     dims = [int(d) for d in args.dims.split(",")]
     name = f"hall-{'-'.join(map(str, levels))}-pace-{pace[0]:g}-{pace[1]:g}"
     out = Path(args.out or ROOT / "bench" / "results" / f"{name}.json")
-    results = []
+    results, chromium = [], None
+    if args.browser_bytes:  # on a server of its own, before any load
+        with streamlit_server(ROOT / "test-artifacts" / "hall-browser-bytes.log") as (url, _):
+            chromium = {f"dim={d}": browser_bytes(url, f"dim={d}") for d in dims}
+        print(json.dumps(chromium), flush=True)
     for sessions in levels:
         if args.url:
             kill = tuple(float(v) if i else int(v) for i, v in enumerate(args.kill.split("@"))) if args.kill else None
@@ -752,10 +764,10 @@ def main():
             with streamlit_server(log_path) as (url, proc):
                 record = asyncio.run(hall(url, sessions, args.seconds, pace, dims, args.ramp, [proc.pid]))
                 result = summarise(record, args, sessions, pace)
-                if args.browser_bytes and sessions == levels[-1]:
-                    result["chromium_page_load"] = {f"dim={d}": browser_bytes(url, f"dim={d}") for d in dims}
             result.update(server_log_health(log_path.read_text()))
         result["target_p95_ms"] = TARGET_P95_MS
+        if chromium:
+            result["chromium_page_load"] = chromium
         results.append(result)
         print(f"{sessions} sessions: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
               f"{result['actions']} actions, {result['errors']} errors, {result['timeouts']} timeouts", flush=True)
