@@ -55,6 +55,7 @@ from bench.browser import (cpu_seconds, machine_cpu_seconds, rss_mb, server_log_
 
 TARGET_P95_MS = 250
 ANSWER_TIMEOUT_S = 15
+LOAD_TIMEOUT_S = 120  # a page load may include loading the models on a cold replica
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 # What a student does next, by the panel in front of them (weights). Mostly the explorer: that is
 # what a class does with this app; tab switches re-run the whole script, the heaviest action.
@@ -310,7 +311,7 @@ class Student:
                 return panel
         return None
 
-    async def rerun(self, fragment="", extra=()):
+    async def rerun(self, fragment="", extra=(), timeout=ANSWER_TIMEOUT_S):
         """Send a rerun_script as the page does; the answer time in ms once the run has finished."""
         msg = BackMsg()
         cs = msg.rerun_script
@@ -329,7 +330,7 @@ class Student:
             await self.ws.send(msg.SerializeToString())
         except ConnectionClosed as err:
             raise Dropped() from err
-        status = await asyncio.wait_for(self.waiter, ANSWER_TIMEOUT_S)
+        status = await asyncio.wait_for(self.waiter, timeout)
         if status not in FINISHED:
             raise RuntimeError(f"run ended with status {status}")
         return (time.perf_counter() - start) * 1000
@@ -350,7 +351,7 @@ class Student:
         start = time.perf_counter()
         http_before = self.record["http_bytes"]
         await self.connect()
-        await self.rerun()
+        await self.rerun(timeout=LOAD_TIMEOUT_S)
         return (time.perf_counter() - start) * 1000, self.run_bytes + self.record["http_bytes"] - http_before
 
     def explorer_event(self, event):
@@ -423,7 +424,7 @@ class Student:
             try:
                 await self.connect()
                 if self.last_run_fragments or self.auto_reruns:
-                    await self.rerun()
+                    await self.rerun(timeout=LOAD_TIMEOUT_S)
                     self.rerun_on_reconnect = True
                 else:
                     self.rerun_on_reconnect = False
