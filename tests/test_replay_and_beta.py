@@ -6,7 +6,7 @@ import torch
 
 from model import CheckpointError, load_model, save_checkpoint
 from model.networks import VAE
-from model.replay import FIELDS, KINDS, load_replay, record, save_replay
+from model.replay import FIELDS, KINDS, load_replay
 from model.train import TrainConfig, train
 from tests.conftest import CHECKPOINTS
 
@@ -40,16 +40,6 @@ def test_float16_storage_moves_no_decoded_pixel_by_more_than_one_grey_level(tmp_
     z = torch.cartesian_prod(torch.linspace(-3, 3, 25), torch.linspace(-3, 3, 25))
     with torch.inference_mode():
         assert (vae.decode(z) - half.decode(z)).abs().max().item() <= 1 / 255
-
-
-@pytest.fixture(scope="module")
-def tiny_replay(tmp_path_factory, test_digits, tiny_judge):
-    images, labels = test_digits
-    config = TrainConfig(latent_dim=2, hidden=(32, 16), epochs=2, batch_size=100, kl_warmup_epochs=0)
-    arrays = record(config, images[:1000], images[8000:], labels[8000:], tiny_judge, log=lambda *_: None)
-    path = tmp_path_factory.mktemp("replay") / "replay.npz"
-    save_replay(arrays, {"dataset": "mnist"}, path)
-    return path
 
 
 def test_a_recorded_replay_loads_with_every_frame(tiny_replay):
