@@ -17,6 +17,7 @@ from ui.tabs.compare import compare_panel
 from ui.tabs.explore import explore_panel
 from ui.tabs.interpolate import interpolate_panel
 from ui.tabs.lesson import lesson_panel
+from ui.tabs.why import why_panel
 
 torch.set_num_threads(1)  # see ui.resources: small forward passes, many sessions, 2 cores
 
@@ -61,7 +62,7 @@ def main():
         st.info("The other latent size may still work: switch it in the sidebar.")
         return
     tabs = st.tabs(list(session.TAB_LABELS.values()), key=session.TAB, on_change="rerun")
-    panels = (explore_panel, compare_panel, interpolate_panel, lesson_panel)
+    panels = (explore_panel, compare_panel, interpolate_panel, lesson_panel, why_panel)
     for tab, panel in zip(tabs, panels):
         if tab.open:
             with tab:

@@ -1,4 +1,5 @@
-"""Plotly figures: the AE-vs-VAE "where do the codes live" view, and the digit palette."""
+"""Plotly figures: the AE-vs-VAE "where do the codes live" view, one model's code map, the β family's
+numbers, and the digit palette."""
 
 import numpy as np
 import plotly.graph_objects as go
@@ -28,6 +29,48 @@ def circle(radius, center, n=100):
     return center[0] + radius * np.cos(t), center[1] + radius * np.sin(t)
 
 
+def add_prior_circles(fig, center=(0.0, 0.0), showlegend=True, **where):
+    """The prior's 1σ (solid) and 2σ (dashed) circles; where: row=, col= on a figure of subplots."""
+    for radius, dash in ((1, "solid"), (2, "dash")):
+        cx, cy = circle(radius, center)
+        fig.add_trace(go.Scatter(
+            x=cx, y=cy, mode="lines", line={"color": "#222", "dash": dash, "width": 2},
+            name=f"N(0, I) {radius}σ", showlegend=showlegend, hoverinfo="skip", legendgroup=f"c{radius}",
+        ), **where)
+
+
+def code_map_figure(points, labels, height=400):
+    """One 2-D model's codes, coloured by digit, with the prior's circles; equal units on both axes."""
+    fig = go.Figure(digit_traces(points, labels, size=3, opacity=0.5))
+    add_prior_circles(fig)
+    fig.update_xaxes(title_text="z₁")
+    fig.update_yaxes(title_text="z₂", scaleanchor="x")
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def family_figure(betas, series, chosen, height=260):
+    """Numbers over β, one small panel per series ({title: values}), with the chosen β marked.
+
+    The β axis is categorical: its values (0, 0.1, 0.25 … 8) sit evenly spaced, close to a log scale
+    for the positive ones, with 0 one step to the left.
+    """
+    labels = [f"{b:g}" for b in betas]
+    fig = make_subplots(rows=1, cols=len(series), subplot_titles=list(series), horizontal_spacing=0.08)
+    marked = labels[list(betas).index(chosen)]
+    for col, values in enumerate(series.values(), start=1):
+        fig.add_trace(go.Scatter(x=labels, y=list(values), mode="lines+markers", line={"color": "#888"},
+                                 marker={"size": 6, "color": "#888"}, showlegend=False,
+                                 hovertemplate="β = %{x}: %{y:.3g}<extra></extra>"), row=1, col=col)
+        fig.add_trace(go.Scatter(x=[marked], y=[values[labels.index(marked)]], mode="markers", showlegend=False,
+                                 marker={"size": 13, "color": "#d62728", "symbol": "diamond"}, hoverinfo="skip"),
+                      row=1, col=col)
+        fig.update_xaxes(type="category", title_text="β", row=1, col=col)
+    fig.update_annotations(font_size=12)
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
 def codes_figure(spaces, labels, draws, height=430):
     """AE and VAE test codes side by side with the prior's 1σ and 2σ circles and the current draws.
 
@@ -38,13 +81,8 @@ def codes_figure(spaces, labels, draws, height=430):
         space = spaces[kind]
         fig.add_traces(digit_traces(space.points, labels, size=3, showlegend=col == 1, opacity=0.45),
                        rows=1, cols=col)
-        center = space.projection.forward(np.zeros_like(space.projection.mean))
-        for radius, dash in ((1, "solid"), (2, "dash")):
-            cx, cy = circle(radius, center)
-            fig.add_trace(go.Scatter(
-                x=cx, y=cy, mode="lines", line={"color": "#222", "dash": dash, "width": 2},
-                name=f"N(0, I) {radius}σ", showlegend=col == 1, hoverinfo="skip", legendgroup=f"c{radius}",
-            ), row=1, col=col)
+        add_prior_circles(fig, space.projection.forward(np.zeros_like(space.projection.mean)), showlegend=col == 1,
+                          row=1, col=col)
         drawn = space.projection.forward(np.asarray(draws[kind], dtype=np.float64))
         fig.add_trace(go.Scatter(
             x=drawn[:, 0], y=drawn[:, 1], mode="markers", name="this draw", showlegend=col == 1,

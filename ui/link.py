@@ -8,7 +8,7 @@ address bar from the session and reads it on a session's first run.
 import math
 from dataclasses import dataclass, field, replace
 
-TABS = ("explore", "compare", "interpolate", "lesson")
+TABS = ("explore", "compare", "interpolate", "lesson", "why")
 LATENT_SIZES = (2, 16)
 Z_LIMIT = 3.0  # the sliders' range: the bulk of the prior N(0, 1)
 MAX_SEED = 2**31 - 1
@@ -17,6 +17,8 @@ LESSON_STEPS = 7
 SAMPLE_COUNTS = (16, 36, 64, 100)
 AE_SAMPLING = ("prior", "fitted")
 MAX_PARAM_CHARS = 2000  # longer values are refused before any parsing
+MAX_BETA = 1000.0  # the KL weight: whether a model was trained at it is for the page to say
+MAX_FRAME = 10_000  # a replay position: whether the replay has that frame is for the page to say
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class LinkState:
     b: int = 1
     step: int = 1  # lesson step, 1-based
     lesson_sizes: tuple = ()  # the teacher's latent size per lesson step: ((step, dim), ...) by step
+    beta: float | None = None  # Why it works: the β dial (None: the page's default)
+    frame: int = 0  # Why it works: the replay's position, 0-based
     notes: tuple = field(default=(), compare=False)
 
 
@@ -102,7 +106,7 @@ def parse_link(params):
             refuse("z", f"expected {state.dim} comma-separated numbers between -{Z_LIMIT:g} and {Z_LIMIT:g}")
         state = replace(state, z=z)
     for key, lo, hi in (("seed", 0, MAX_SEED), ("a", 0, N_TEST - 1), ("b", 0, N_TEST - 1),
-                        ("step", 1, LESSON_STEPS)):
+                        ("step", 1, LESSON_STEPS), ("frame", 0, MAX_FRAME)):
         if key in get:
             value = _int_in(get[key], lo, hi)
             if value is None:
@@ -126,6 +130,12 @@ def parse_link(params):
             refuse("lsize", f"expected step:size pairs such as 2:16,6:2 (steps 1 to {LESSON_STEPS}, sizes 2 or 16)")
         else:
             state = replace(state, lesson_sizes=sizes)
+    if "beta" in get:
+        beta = parse_float(get["beta"])
+        if beta is None or not 0 <= beta <= MAX_BETA:
+            refuse("beta", f"expected a number from 0 to {MAX_BETA:g}")
+        else:
+            state = replace(state, beta=beta)
     return replace(state, notes=tuple(notes))
 
 
@@ -147,13 +157,15 @@ def link_params(state):
     params = {"tab": state.tab, "dim": str(state.dim)}
     if state.z is not None and any(abs(v) > 1e-9 for v in state.z):
         params["z"] = ",".join(f"{v:.3f}".rstrip("0").rstrip(".") if v else "0" for v in state.z)
-    for key in ("seed", "n", "a", "b", "step"):
+    for key in ("seed", "n", "a", "b", "step", "frame"):
         if getattr(state, key) != getattr(default, key):
             params[key] = str(getattr(state, key))
     if state.ae_sampling != default.ae_sampling:
         params["ae"] = state.ae_sampling
     if state.lesson_sizes:
         params["lsize"] = ",".join(f"{step}:{dim}" for step, dim in state.lesson_sizes)
+    if state.beta is not None:
+        params["beta"] = f"{state.beta:g}"
     return params
 
 

@@ -13,11 +13,14 @@ import streamlit as st
 import torch
 
 from model import CheckpointError, checkpoint_dir
+from model.family import load_family
 from model.lab import load_lab
 from model.latent import manifold_grid
+from model.replay import load_replay
 from ui.images import png, tile
 
 DEFAULT_DATASET = "mnist"
+FAMILY_DIM = 2  # the β family and the training replay are 2-D models
 
 
 @st.cache_resource(show_spinner="Loading the models…", max_entries=4)
@@ -37,10 +40,7 @@ def get_lab(latent_dim, folder, dataset=DEFAULT_DATASET):
 
 def lab_or_error(latent_dim, dataset=DEFAULT_DATASET):
     """(Lab, None) or (None, message) — a broken checkpoint must not take the page down."""
-    try:
-        return get_lab(latent_dim, str(checkpoint_dir()), dataset), None
-    except (CheckpointError, FileNotFoundError) as err:
-        return None, str(err)
+    return _or_error(lambda folder, dataset: get_lab(latent_dim, folder, dataset), dataset)
 
 
 def lab_key(lab):
@@ -59,3 +59,32 @@ def _manifold_png(latent_dim, dataset, folder, kind, n, scale):
     space = lab.spaces[kind]
     points, _, _ = manifold_grid(kind, space.points, n, space.projection)
     return png(tile(lab.decode(kind, points), n, gap=0), scale)
+
+
+@st.cache_resource(show_spinner="Loading the β family…", max_entries=2)
+def get_family(folder, dataset=DEFAULT_DATASET):
+    lab = get_lab(FAMILY_DIM, folder, dataset)
+    return load_family(Path(folder) / dataset / "beta", lab.judge, lab.images)
+
+
+@st.cache_resource(show_spinner="Loading the training replay…", max_entries=2)
+def get_replay(folder, dataset=DEFAULT_DATASET):
+    """(arrays, meta) of the data set's training replay (model.replay)."""
+    return load_replay(Path(folder) / dataset / "replay.npz")
+
+
+def family_or_error(dataset=DEFAULT_DATASET):
+    """(Family, None) or (None, message): a missing or broken member must not take the page down."""
+    return _or_error(get_family, dataset)
+
+
+def replay_or_error(dataset=DEFAULT_DATASET):
+    """((arrays, meta), None) or (None, message)."""
+    return _or_error(get_replay, dataset)
+
+
+def _or_error(load, dataset):
+    try:
+        return load(str(checkpoint_dir()), dataset), None
+    except (CheckpointError, FileNotFoundError) as err:
+        return None, str(err)

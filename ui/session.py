@@ -29,10 +29,15 @@ LESSON_SIZES = "lesson_sizes"  # Lesson: the teacher's latent size per step, {st
 LESSON_GUESSES = "lesson_guesses"  # Lesson: the predict-first answers, {question: answer}
 LESSON_DIAL = "lesson_dial"  # Lesson: the KL step's β dial
 LESSON_SEEN = "lesson_seen"  # Lesson: the numbers each step showed, {step name: record}, for the recap
+BETA = "beta"  # Why it works: the tab's β dial (a dial elsewhere passes its own key)
+REPLAY_FRAME = "frame"  # Why it works: the replay's position, 0-based, as the page last reported it
+REPLAY = "replay"  # Why it works: the replay element's key
+REPLAY_ASSETS_SENT = "replay_assets_sent"
 LINK_NOTES = "link_notes"  # what the link had that was ignored (set once per session)
 
 TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/compare: AE vs VAE",
-              "interpolate": ":material/linear_scale: Interpolate", "lesson": ":material/school: Lesson"}
+              "interpolate": ":material/linear_scale: Interpolate", "lesson": ":material/school: Lesson",
+              "why": ":material/lightbulb: Why it works"}
 TAB_IDS = {label: tab for tab, label in TAB_LABELS.items()}
 
 
@@ -61,6 +66,12 @@ def presenter():
 
 def link_notes():
     return st.session_state[LINK_NOTES]
+
+
+def add_link_note(note):
+    """A link value the page itself found odd (a β no model was trained at...): shown in the sidebar."""
+    if note not in st.session_state[LINK_NOTES]:
+        st.session_state[LINK_NOTES] = [*st.session_state[LINK_NOTES], note]
 
 
 def tab():
@@ -214,6 +225,58 @@ def set_lesson_seen(name, record):
     st.session_state[LESSON_SEEN] = {**st.session_state.get(LESSON_SEEN, {}), name: record}
 
 
+# --- Why it works --------------------------------------------------------------------------
+
+def dial_beta(key):
+    """The β a dial shows (None until the dial has a trained value)."""
+    return st.session_state.get(key)
+
+
+def set_dial_beta(key, beta):
+    st.session_state[key] = beta
+
+
+def prediction_key(key):
+    """The widget key of a dial's predict-first question."""
+    return f"{key}_prediction"
+
+
+def prediction(key):
+    return st.session_state.get(prediction_key(key))
+
+
+def dial_moved(key):
+    """Has the student moved this dial yet (then its predict-first question is answered)?"""
+    return st.session_state.get(f"{key}_moved", False)
+
+
+def set_dial_moved(key):
+    st.session_state[f"{key}_moved"] = True
+
+
+def replay_frame():
+    return st.session_state[REPLAY_FRAME]
+
+
+def set_replay_frame(frame):
+    st.session_state[REPLAY_FRAME] = frame
+
+
+def replay_reported_frame():
+    """The position the replay element last reported (None before it has)."""
+    state = st.session_state.get(REPLAY)
+    return state.get("frame") if isinstance(state, dict) else None
+
+
+def replay_assets_sent():
+    """Which replay's frames this session's page holds (a signature), or None."""
+    return st.session_state.get(REPLAY_ASSETS_SENT)
+
+
+def set_replay_assets_sent(signature):
+    st.session_state[REPLAY_ASSETS_SENT] = signature
+
+
 # --- the shareable link ---------------------------------------------------------------------
 
 # Widgets drawn on one tab only. Streamlit drops a widget's value at the end of a run that does not
@@ -235,6 +298,7 @@ def init_from_link():
         DIM: link.dim, TAB: TAB_LABELS[link.tab], SEED: link.seed, SAMPLE_COUNT: link.n,
         AE_SAMPLING: link.ae_sampling, FROM_DIGIT: link.a, TO_DIGIT: link.b, LESSON_STEP: link.step,
         STEPS: 10, PATH: "linear", PRESENTER: False, LINK_NOTES: list(link.notes),
+        BETA: link.beta, REPLAY_FRAME: link.frame,
     })
     if link.z is not None:
         set_z(link.dim, link.z)
@@ -246,7 +310,8 @@ def current_link():
     a, b = endpoints()
     return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
                      a=a, b=b, step=lesson_step(),
-                     lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())))
+                     lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
+                     beta=dial_beta(BETA), frame=replay_frame())
 
 
 def sync_link():

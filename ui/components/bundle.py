@@ -1,26 +1,35 @@
-"""One ES module from an element's view and the pure module it imports, for st.components.v2.
+"""One ES module from an element's view and the pure modules it imports, for st.components.v2.
 
 Streamlit serves an inline component's JavaScript as one module from a blob: URL, where a
 relative import (./core.mjs) cannot resolve. The .mjs files stay the source, and what
-`node --test` checks; `bundle` inlines the pure module in place of the view's one import of it,
+`node --test` checks; `bundle` inlines the pure modules in place of the view's imports of them,
 once, when the element is declared.
 """
 
+import os
 import re
 from pathlib import Path
 
 
-def bundle(view, module):
-    """The text of view (a path) with module (a path beside it) inlined: one module, no imports.
+def bundle(view, *modules):
+    """The text of view (a path) with each module (a path) inlined: one module, no imports.
 
-    view must import from ./<module> in exactly one statement and from nowhere else; module must
-    import nothing and have no default export (its `export`s become plain declarations).
+    view must import from each module by its relative path ("./core.mjs", "../other/core.mjs") in
+    exactly one statement and from nowhere else; a module must import nothing and have no default
+    export (its `export`s become plain declarations), and the modules must not declare the same names.
     """
-    view, module = Path(view), Path(module)
-    source, pure = view.read_text(), module.read_text()
-    pattern = re.compile(r'^import \{[^}]*\} from "\./' + re.escape(module.name) + r'";$', re.MULTILINE)
-    if len(pattern.findall(source)) != 1 or re.search(r"^import\b", pattern.sub("", source), re.MULTILINE):
-        raise ValueError(f"{view.name} must import only from ./{module.name}, in one import statement")
-    if re.search(r"^(import\b|export default\b)", pure, re.MULTILINE):
-        raise ValueError(f"{module.name} must import nothing and have no default export")
-    return pattern.sub(lambda _: re.sub(r"^export ", "", pure, flags=re.MULTILINE), source)
+    view = Path(view)
+    source = view.read_text()
+    for module in map(Path, modules):
+        specifier = os.path.relpath(module, view.parent).replace(os.sep, "/")
+        specifier = specifier if specifier.startswith("../") else "./" + specifier
+        pattern = re.compile(r'^import \{[^}]*\} from "' + re.escape(specifier) + r'";$', re.MULTILINE)
+        if len(pattern.findall(source)) != 1:
+            raise ValueError(f"{view.name} must import from {specifier} in exactly one import statement")
+        pure = module.read_text()
+        if re.search(r"^(import\b|export default\b)", pure, re.MULTILINE):
+            raise ValueError(f"{module.name} must import nothing and have no default export")
+        source = pattern.sub(lambda _: re.sub(r"^export ", "", pure, flags=re.MULTILINE), source)
+    if re.search(r"^import\b", source, re.MULTILINE):
+        raise ValueError(f"{view.name} must import only from {', '.join(Path(m).name for m in modules)}")
+    return source

@@ -1,0 +1,257 @@
+"""Why it works tab: the cause, shown two ways on the 2-D MNIST models.
+
+The replay: the AE's and the VAE's latent spaces forming during training, side by side, played
+in the page (ui.components.replay). The β dial: the weight of the KL term, from 0 (an
+auto-encoder in all but name) through 1 (the VAE) to strong regularisation, with what each
+β's VAE does. `beta_dial(family, lab, key)` is one reusable function: the lesson can place a
+dial of its own (its own key, a predict-first question) beside this tab's.
+"""
+
+import math
+
+import streamlit as st
+import torch
+
+from model import checkpoint_dir
+from model.family import MAP_DIGITS
+from model.latent import prior_samples
+from model.networks import codes_of
+from ui import session
+from ui.charts import code_map_figure, family_figure
+from ui.components.replay.replay import aligned, frame_count, large_data, replay, reported_frame, static_data
+from ui.images import show_tiles
+from ui.resources import DEFAULT_DATASET, FAMILY_DIM, family_or_error, lab_or_error, replay_or_error
+from ui.verdicts import show_verdict
+
+SAMPLES = 36
+SAMPLE_SEED = 0  # the same random points at every β: only the decoder changes
+PREDICTIONS = {"clearer": "More of them look like clear digits", "same": "About the same",
+               "fewer": "Fewer of them look like digits"}
+SAME_WITHIN = 0.05  # clear shares closer than this count as "about the same"
+PREDICT_QUESTION = "Predict first: what happens to the random samples when β goes down to 0?"
+
+
+def why_panel(lab):
+    st.markdown("The VAE's codes fill the prior's circles because training *pulls* them there: the KL term of its "
+                "loss. Watch that happen, then turn the pull up and down.")
+    if lab.latent_dim != FAMILY_DIM:
+        st.info(f"This tab shows the **2-D** models (on a 2-D map the latent space can be seen whole), whatever the "
+                f"latent size in the sidebar ({lab.latent_dim}-D now).", icon=":material/info:")
+        lab, error = lab_or_error(FAMILY_DIM)
+        if error:
+            st.error(f"The 2-D models could not be loaded.\n\n{error}", icon=":material/error:")
+            return
+    st.markdown("#### Watch both latent spaces form during training")
+    replay_section()
+    st.markdown("#### The KL dial: from auto-encoder to VAE")
+    dial_section(lab)
+
+
+# --- the replay ----------------------------------------------------------------------------
+
+@st.fragment
+def replay_section():
+    loaded, error = replay_or_error()
+    if error:
+        st.info(f"The training replay is not available, so it cannot be played here.\n\n{error}",
+                icon=":material/movie_off:")
+        return
+    arrays, _ = loaded
+    if not aligned(arrays):
+        st.warning("This replay's AE and VAE snapshots were taken at different steps, so they cannot be shown "
+                   "side by side. Record it again: `python -m model.replay --data-dir DIR`.")
+        return
+    count, folder = frame_count(arrays), str(checkpoint_dir())
+    check_link_value("frame", session.replay_frame(), count > session.replay_frame(),
+                     f"this replay has frames 0 to {count - 1}", lambda: session.set_replay_frame(0))
+    data = {**static_data(folder, DEFAULT_DATASET), "assets": replay_assets_once(folder),
+            "frame": session.replay_frame()}
+    replay(key=session.REPLAY, data=data, on_frame_change=lambda: on_replay_moved(count),
+           on_assets_change=lambda: session.set_replay_assets_sent(None))
+    st.caption("Both models train from the same seed on the same batches; the replay holds snapshots taken densely "
+               "in the first few hundred batches, where the space forms, then once an epoch. Play, step with "
+               "◀ ▶▶, or drag the position.")
+    session.sync_link()
+
+
+def replay_assets_once(folder):
+    """Every frame, on the first run of a session only (the page keeps them; it asks again if it lost them)."""
+    signature = static_data(folder, DEFAULT_DATASET)["signature"]
+    if session.replay_assets_sent() == signature:
+        return None
+    session.set_replay_assets_sent(signature)
+    return large_data(folder, DEFAULT_DATASET)
+
+
+def on_replay_moved(count):
+    frame = reported_frame(session.replay_reported_frame(), count)
+    if frame is not None:
+        session.set_replay_frame(frame)
+
+
+def check_link_value(name, value, ok, why, fall_back):
+    """A link value only the page can judge (a frame this replay lacks): fall back with a note.
+
+    The note goes where every link note goes (the sidebar), so the page runs once more to show it.
+    """
+    if ok:
+        return
+    fall_back()
+    session.add_link_note(f"Ignored `{name}={value}` from the link ({why}); using the default.")
+    st.rerun()
+
+
+# --- the β dial ----------------------------------------------------------------------------
+
+@st.fragment
+def dial_section(lab):
+    family, error = family_or_error()
+    if error:
+        st.info(f"The β family is not available, so the dial cannot be shown.\n\n{error}", icon=":material/tune:")
+        return
+    beta_dial(family, lab, session.BETA)
+    session.sync_link()
+
+
+def beta_dial(family, lab, key, predict_first=False):
+    """A dial over the trained β values and what the chosen β's VAE does: its map with the prior's
+    circles, random samples with the judge's verdict, reconstructions, and the family's numbers.
+
+    family: model.family.Family; lab: the 2-D Lab (judge, test digits, labels); key: the dial's own
+    session key (session.BETA is the tab's, the one the link carries). predict_first: ask what
+    happens at β = 0 before the dial is moved, and answer it from the measured numbers once it is.
+    """
+    settle_beta(family, key)
+    if predict_first:
+        st.radio(PREDICT_QUESTION, list(PREDICTIONS), format_func=PREDICTIONS.get, index=None,
+                 key=session.prediction_key(key), horizontal=True)
+    st.select_slider("Weight of the KL term, β", options=family.betas, key=key, format_func=beta_label,
+                     on_change=session.set_dial_moved, args=(key,),
+                     help="The VAE's loss is reconstruction + β × KL. β = 0 drops the pull toward the prior; "
+                          "β = 1 is the standard VAE; larger β pulls harder.")
+    member = family.member(session.dial_beta(key))
+    st.markdown(beta_caption(member, family))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.plotly_chart(code_map_figure(member.codes, lab.labels[:MAP_DIGITS]), key=f"{key}-map",
+                        config={"displaylogo": False})
+        st.caption(f"Where β = {member.beta:g}'s encoder puts {MAP_DIGITS:,} test digits, with the prior's 1σ and "
+                   "2σ circles: random samples are drawn inside them.")
+    with right:
+        samples = member.vae.decode(prior_samples(SAMPLES, FAMILY_DIM, SAMPLE_SEED))
+        show_tiles(samples, 6, f"{SAMPLES} random points z ~ N(0, I), the same at every β, decoded at β = "
+                               f"{member.beta:g}", "beta samples")
+        show_verdict(lab.judge_images(samples))
+    show_reconstructions(member, lab)
+    st.plotly_chart(family_figure(family.betas, family_series(family), member.beta), key=f"{key}-family",
+                    config={"displaylogo": False})
+    st.caption(f"The whole family, β = {member.beta:g} marked. β sits on an evenly spaced axis (0, then 0.1 … 8: "
+               f"close to a log scale). {numbers_source(family)}")
+    if predict_first and session.dial_moved(key):
+        st.info(prediction_answer(family, session.prediction(key)), icon=":material/fact_check:")
+
+
+def settle_beta(family, key):
+    """Give the dial a trained β before it is drawn: a β from the link that no model was trained at
+    falls back to the default (the tab's dial, with a note); a fresh dial starts at β = 1."""
+    value = session.dial_beta(key)
+    trained = family.trained_beta(value) if value is not None else None
+    if trained is not None:
+        session.set_dial_beta(key, trained)
+        return
+    reset = lambda: session.set_dial_beta(key, family.default_beta)  # noqa: E731
+    if value is None or key != session.BETA:
+        reset()
+        return
+    check_link_value("beta", f"{value:g}", False,
+                     f"no model was trained at that β; trained: {', '.join(map(beta_label, family.betas))}", reset)
+
+
+def beta_label(beta):
+    return {0.0: "0 (AE)", 1.0: "1 (VAE)"}.get(beta, f"{beta:g}")
+
+
+def nats(value):
+    return f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+
+
+def what_beta_does(beta):
+    if beta == 0:
+        return "an auto-encoder in all but name: nothing pulls its codes toward the prior"
+    if beta < 1:
+        return "a gentle pull toward the prior"
+    if beta == 1:
+        return "the standard VAE: reconstruction and KL weigh the same (the ELBO)"
+    return "a strong pull toward the prior: the codes are squeezed together and say less about each digit"
+
+
+def numbers_text(n):
+    return (f"KL {nats(n.kl_nats)} nats, reconstruction error {nats(n.recon_nats)} nats, {n.active_units} of "
+            f"{FAMILY_DIM} latent dimensions in use, {n.clear_share:.0%} of random samples judged clear")
+
+
+def beta_caption(member, family):
+    """What the chosen β does, in plain words, with its numbers and (away from β = 1) the VAE's beside them."""
+    text = f"**β = {member.beta:g}**: {what_beta_does(member.beta)} — {numbers_text(member.numbers)}"
+    reference = family.member(family.default_beta)
+    if reference is not member:
+        text += f" (β = {reference.beta:g}: {numbers_text(reference.numbers)})"
+    return text + "."
+
+
+def numbers_source(family):
+    """Where the family's numbers come from, in one sentence (model.evaluate's, or measured at load)."""
+    quick = [m for m in family.members if not m.numbers.evaluated]
+    if not quick:
+        n = family.members[0].numbers
+        return f"Numbers from model.evaluate: {n.digits:,} test digits, {n.samples:,} random samples per β."
+    n = quick[0].numbers
+    which = "every β" if len(quick) == len(family.members) else "β = " + ", ".join(f"{m.beta:g}" for m in quick)
+    return (f"Numbers for {which} measured when the server loaded them ({n.digits:,} test digits, {n.samples:,} "
+            "random samples): `python -m model.evaluate` gives the full ones.")
+
+
+def family_series(family):
+    numbers = [m.numbers for m in family.members]
+    return {"reconstruction error (nats)": [n.recon_nats for n in numbers],
+            "KL to the prior (nats)": [n.kl_nats for n in numbers],
+            "samples judged clear (%)": [100 * n.clear_share for n in numbers]}
+
+
+def first_of_each_digit(labels):
+    return [int((labels == d).nonzero()[0][0]) for d in range(10) if (labels == d).any()]
+
+
+def show_reconstructions(member, lab):
+    index = first_of_each_digit(lab.labels)
+    originals = lab.images[index]
+    with torch.inference_mode():
+        recon = member.vae.decode(codes_of(member.vae, originals))
+    show_tiles(torch.cat([originals, recon]), len(index),
+               f"Top: a test digit of each class. Bottom: β = {member.beta:g}'s reconstructions "
+               f"({nats(member.numbers.recon_nats)} nats of reconstruction error on average: lower is closer).",
+               "beta reconstructions")
+
+
+def measured_outcome(family):
+    """What going down to the smallest β does to the share of clear samples, measured: a PREDICTIONS key."""
+    low, reference = family.members[0].numbers, family.member(family.default_beta).numbers
+    change = low.clear_share - reference.clear_share
+    return "same" if abs(change) < SAME_WITHIN or math.isnan(change) else "clearer" if change > 0 else "fewer"
+
+
+def prediction_answer(family, predicted):
+    low, reference = family.members[0], family.member(family.default_beta)
+    outcome = measured_outcome(family)
+    text = (f"Measured: at β = {low.beta:g} the judge calls {low.numbers.clear_share:.0%} of random samples clear, "
+            f"at β = {reference.beta:g} {reference.numbers.clear_share:.0%} — {PREDICTIONS[outcome].lower()}. ")
+    if predicted in PREDICTIONS:
+        text += "Your prediction was right. " if predicted == outcome else \
+            f"You predicted “{PREDICTIONS[predicted].lower()}”. "
+    if outcome == "fewer":
+        text += ("Without the KL term nothing keeps the codes inside the prior's circles, so random points drawn "
+                 "there land where the decoder was never trained.")
+    else:
+        text += ("Compare the maps: random points are drawn inside the circles, and a sample is clear where the "
+                 "codes of real digits fill them.")
+    return text
