@@ -101,12 +101,12 @@ def save_tiny_family(folder, images, betas=TINY_BETAS):
 
 @pytest.fixture(scope="session")
 def tiny_replay(tmp_path_factory, test_digits, tiny_judge):
-    """A replay file recorded from two 2-epoch trainings of tiny models (10 steps an epoch)."""
+    """A replay file recorded from two 6-epoch trainings of tiny models (20 steps an epoch: 9 frames)."""
     images, labels = test_digits
-    config = TrainConfig(latent_dim=2, hidden=(32, 16), epochs=2, batch_size=100, kl_warmup_epochs=1)
+    config = TrainConfig(latent_dim=2, hidden=(32, 16), epochs=6, batch_size=50, kl_warmup_epochs=1)
     arrays = record(config, images[:1000], images[8000:], labels[8000:], tiny_judge, log=lambda *_: None)
     path = tmp_path_factory.mktemp("replay") / "replay.npz"
-    meta = {"dataset": "mnist", "training": {**asdict(config), "hidden": list(config.hidden)}, "steps_per_epoch": 10}
+    meta = {"dataset": "mnist", "training": {**asdict(config), "hidden": list(config.hidden)}, "steps_per_epoch": 20}
     save_replay(arrays, meta, path)
     return path
 

@@ -282,7 +282,7 @@ def set_replay_assets_sent(signature):
 # Widgets drawn on one tab only. Streamlit drops a widget's value at the end of a run that does not
 # draw it: AE vs VAE -> Lesson -> Next lost the seed (KeyError), found by bench/hall.py. Written
 # back at the top of every run, the values are the session's own and outlive their widgets.
-TAB_WIDGETS = (SEED, SAMPLE_COUNT, AE_SAMPLING, FROM_DIGIT, TO_DIGIT, STEPS, PATH)
+TAB_WIDGETS = (SEED, SAMPLE_COUNT, AE_SAMPLING, FROM_DIGIT, TO_DIGIT, STEPS, PATH, BETA)
 
 
 def init_from_link():
