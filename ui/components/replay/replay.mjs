@@ -150,6 +150,7 @@ function build(root, data, assets) {
   for (const { kind, title } of data.kinds) state.legend.append(el("span", { class: `rp-key rp-key-${kind}` }), `${title}   `);
   state.legend.append(`· x: ${data.x_title}`);
   root.append(controls, state.caption, models, state.mapNote, state.samplesNote, curves, state.legend);
+  setPlaying(state, false);
 
   state.observer = new ResizeObserver(() => draw(state));
   state.observer.observe(root);
@@ -174,12 +175,17 @@ function update(state, data) {
 
 // ---------------------------------------------------------------- the playhead
 
+function setPlaying(state, playing) {
+  state.playing = playing;
+  state.play.textContent = playing ? "⏸ Pause" : "▶ Play";
+  state.play.setAttribute("aria-label", playing ? "Pause the replay" : "Play the replay");
+  state.root.dataset.playing = playing ? "1" : "0";  // read by the browser tests
+}
+
 function play(state) {
-  state.playing = true;
+  setPlaying(state, true);
   state.from = playFrom(state.frame, state.count);
   state.startedAt = performance.now();
-  state.play.textContent = "⏸ Pause";
-  state.play.setAttribute("aria-label", "Pause the replay");
   goTo(state, state.from, false);
   const tick = (now) => {
     const { frame, done } = playhead(state.from, state.startedAt, state.fps, now, state.count);
@@ -194,9 +200,7 @@ function pause(state, report = true) {
   if (state.raf) cancelAnimationFrame(state.raf);
   state.raf = null;
   const wasPlaying = state.playing;
-  state.playing = false;
-  state.play.textContent = "▶ Play";
-  state.play.setAttribute("aria-label", "Play the replay");
+  setPlaying(state, false);
   if (wasPlaying && report) state.report(state.frame);
 }
 
@@ -238,7 +242,6 @@ function draw(state) {
   drawCurve(state, "recon", data.kinds.map((k) => k.recon));
   drawCurve(state, "kl", data.kinds.map((k) => k.kl));
   state.root.dataset.frame = String(f);  // read by the browser tests and bench/replay.py
-  state.root.dataset.playing = state.playing ? "1" : "0";
   state.root.dataset.drawMs = (performance.now() - started).toFixed(2);
 }
 
