@@ -366,7 +366,7 @@ def test_the_served_javascript_is_the_view_with_the_core_inlined(tmp_path):
     from ui.components.bundle import bundle
     from ui.components.explorer.explorer import HERE
 
-    served = bundle(HERE / "explorer.mjs", HERE / "explorer-core.mjs")
+    served = bundle(HERE / "explorer.mjs", HERE / "explorer-core.mjs", HERE.parent / "element.mjs")
     assert "from \"./" not in served and "export default function" in served
     assert "function decode(" in served and "function nearestPoint(" in served  # from explorer-core.mjs
     assert served.count("export ") == 1
@@ -377,4 +377,4 @@ def test_the_served_javascript_is_the_view_with_the_core_inlined(tmp_path):
     subprocess.run([node, "--check", str(tmp_path / "served.mjs")], check=True)
     (tmp_path / "explorer.mjs").write_text((HERE / "explorer.mjs").read_text().replace("from \"./", "from \"./x-"))
     with pytest.raises(ValueError):
-        bundle(tmp_path / "explorer.mjs", HERE / "explorer-core.mjs")  # a view importing anything else is refused
+        bundle(tmp_path / "explorer.mjs", HERE / "explorer-core.mjs", HERE.parent / "element.mjs")  # a view importing anything else is refused

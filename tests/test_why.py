@@ -185,23 +185,19 @@ def without(why_checkpoints, tmp_path, monkeypatch, name):
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
 
 
-def test_a_missing_replay_shows_a_clear_message_and_the_dial_still_works(why_checkpoints, tmp_path, monkeypatch):
-    at = without(why_checkpoints, tmp_path, monkeypatch, "replay.npz")
+@pytest.mark.parametrize("missing, says", [
+    ("replay.npz", ("replay is not available", "replay.npz: file not found", "python -m model.replay")),
+    ("beta", ("β family is not available", "no β family here", "python -m model.train")),
+])
+def test_a_missing_replay_or_family_shows_a_clear_message_and_the_other_half_still_works(
+        missing, says, why_checkpoints, tmp_path, monkeypatch):
+    at = without(why_checkpoints, tmp_path, monkeypatch, missing)
     at.query_params["tab"] = "why"
     ok(at.run())
     message = " ".join(i.value for i in at.info)
-    assert "replay is not available" in message and "replay.npz: file not found" in message
-    assert "python -m model.replay" in message
-    assert replay_data(at) is None and len(images(at, "beta samples")) == 1
-
-
-def test_a_missing_family_shows_a_clear_message_and_the_replay_still_plays(why_checkpoints, tmp_path, monkeypatch):
-    at = without(why_checkpoints, tmp_path, monkeypatch, "beta")
-    at.query_params["tab"] = "why"
-    ok(at.run())
-    message = " ".join(i.value for i in at.info)
-    assert "β family is not available" in message and "python -m model.train" in message
-    assert replay_data(at)["count"] > 0
+    assert all(part in message for part in says), message
+    replay_shown, dial_shown = replay_data(at) is not None, len(images(at, "beta samples")) == 1
+    assert (replay_shown, dial_shown) == ((False, True) if missing == "replay.npz" else (True, False))
 
 
 def test_on_16d_the_tab_says_it_shows_the_2d_models(why_app):
@@ -222,11 +218,11 @@ def test_tab_values_survive_a_visit_to_another_tab(why_app):
 def test_the_served_javascript_is_the_view_with_both_cores_inlined(tmp_path):
     """Streamlit serves the element's JS as one module from a blob URL: no import may be left."""
     from ui.components.bundle import bundle
-    from ui.components.replay.replay import HERE
+    from ui.components.replay.replay import HERE, SHARED_MODULES
 
-    served = bundle(HERE / "replay.mjs", HERE / "replay-core.mjs", HERE.parent / "explorer" / "explorer-core.mjs")
+    served = bundle(HERE / "replay.mjs", *SHARED_MODULES)
     assert "from \"" not in served and served.count("export ") == 1
-    assert "function playhead(" in served and "function fitView(" in served
+    assert all(f"function {name}(" in served for name in ("playhead", "fitView", "currentState"))
     node = shutil.which("node")
     if node is None:
         pytest.skip("node not installed")

@@ -16,6 +16,7 @@
 
 import { HOVER_PX, POINT, caughtUp, decode, fitView, greyRgba, inPlot, nearestPoint, project, sameZ,
          sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText } from "./explorer-core.mjs";
+import { cleanupWhenGone, currentState, el } from "../element.mjs";
 
 // The large fixed data (points, labels, decoder weights, manifold) arrives once per session and
 // size and is kept for the page's life: a tab change or size switch re-creates this element, but
@@ -28,41 +29,18 @@ export default function ({ parentElement, data, setTriggerValue }) {
   const root = parentElement.querySelector(".lab-explorer") || parentElement;
   const newId = () => `${Date.now()}-${Math.random()}`;
   if (data.assets) ASSETS.set(data.signature, unpack(data.assets));
-  const assets = ASSETS.get(data.signature);
-  let state = STATES.get(root);
-  if (!assets) {  // not expected (the server sends them first); ask again, once per answer
-    if (!state || state.asked !== data) {
-      if (state) destroy(state);
-      STATES.set(root, { asked: data });
-      setTriggerValue("event", { kind: "assets", id: newId() });
-    }
-    return () => cleanup(root);
+  const state = currentState(STATES, root, data, ASSETS.get(data.signature), {
+    build, destroy, askForAssets: () => setTriggerValue("event", { kind: "assets", id: newId() }),
+  });
+  if (state) {
+    state.send = (event) => {
+      state.lastSent = newId();
+      state.lastSentAt = performance.now();
+      setTriggerValue("event", { ...event, id: state.lastSent });
+    };
+    update(state, data);
   }
-  if (!state || state.signature !== data.signature) {
-    if (state) destroy(state);
-    state = build(root, data, assets);
-    STATES.set(root, state);
-  }
-  state.send = (event) => {
-    state.lastSent = newId();
-    state.lastSentAt = performance.now();
-    setTriggerValue("event", { ...event, id: state.lastSent });
-  };
-  update(state, data);
-  return () => cleanup(root);
-}
-
-// Streamlit calls the cleanup of the latest call when the element is removed, but also, at
-// once, the cleanup of a call it thinks stale (new data arrived meanwhile): tear down only
-// when the element has really left the page.
-function cleanup(root) {
-  setTimeout(() => {
-    const state = STATES.get(root);
-    if (state && !root.isConnected) {
-      destroy(state);
-      STATES.delete(root);
-    }
-  }, 0);
+  return cleanupWhenGone(STATES, root, destroy);
 }
 
 function destroy(state) {
@@ -71,17 +49,6 @@ function destroy(state) {
 }
 
 // ---------------------------------------------------------------- building (once per model)
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function build(root, data, assets) {
   root.replaceChildren();

@@ -28,7 +28,7 @@ explorer = st.components.v2.component(
     "latent_lab_explorer",
     html='<div class="lab-explorer"></div>',
     css=(HERE / "explorer.css").read_text(),
-    js=bundle(HERE / "explorer.mjs", HERE / "explorer-core.mjs"),
+    js=bundle(HERE / "explorer.mjs", HERE / "explorer-core.mjs", HERE.parent / "element.mjs"),
     # In the page's DOM rather than a shadow root: presenter mode's larger type applies, and
     # the browser tests find the images and sliders with plain selectors.
     isolate_styles=False,

@@ -13,6 +13,7 @@ import { CURVE_MARGIN, DEFAULT_SPEED, MAP_MARGIN, PRIOR_RADII, REPORT_DELAY_MS, 
          clampFrame, curveView, fitRanges, halfsToFloats, logStep, playFrom, playhead, stepFrame,
          stepTicks } from "./replay-core.mjs";
 import { decodeBase64, fitView, tickLabel, ticks, toPixel } from "../explorer/explorer-core.mjs";
+import { cleanupWhenGone, currentState, el } from "../element.mjs";
 
 // Every frame of a replay arrives once per session: kept for the page's life (a tab change
 // re-creates the element, but Streamlit imports this module once per page).
@@ -24,39 +25,17 @@ const DOT = 2.5;  // marker size of a test digit on the maps, CSS px
 export default function ({ parentElement, data, setStateValue, setTriggerValue }) {
   const root = parentElement.querySelector(".lab-replay") || parentElement;
   if (data.assets) ASSETS.set(data.signature, unpackReplay(data.assets, data.count));
-  const assets = ASSETS.get(data.signature);
-  let state = STATES.get(root);
-  if (!assets) {  // not expected (the server sends them first); ask again, once per answer
-    if (!state || state.asked !== data) {
-      if (state) destroy(state);
-      STATES.set(root, { asked: data });
-      setTriggerValue("assets", `${Date.now()}-${Math.random()}`);
-    }
-    return () => cleanup(root);
+  const state = currentState(STATES, root, data, ASSETS.get(data.signature), {
+    build, destroy, askForAssets: () => setTriggerValue("assets", `${Date.now()}-${Math.random()}`),
+  });
+  if (state) {
+    state.report = (frame) => {
+      state.reported = frame;
+      setStateValue("frame", frame);
+    };
+    update(state, data);
   }
-  if (!state || state.signature !== data.signature) {
-    if (state) destroy(state);
-    state = build(root, data, assets);
-    STATES.set(root, state);
-  }
-  state.report = (frame) => {
-    state.reported = frame;
-    setStateValue("frame", frame);
-  };
-  update(state, data);
-  return () => cleanup(root);
-}
-
-// Streamlit calls the cleanup of a call it thinks stale at once, too: tear down only when the
-// element has really left the page.
-function cleanup(root) {
-  setTimeout(() => {
-    const state = STATES.get(root);
-    if (state && !root.isConnected) {
-      destroy(state);
-      STATES.delete(root);
-    }
-  }, 0);
+  return cleanupWhenGone(STATES, root, destroy);
 }
 
 function destroy(state) {
@@ -81,17 +60,6 @@ function unpackReplay(assets, count) {
 }
 
 // ---------------------------------------------------------------- building (once per replay)
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function build(root, data, assets) {
   root.replaceChildren();
@@ -341,7 +309,7 @@ function drawCurve(state, name, series) {
   state.data.kinds.forEach(({ kind }, k) => {
     const values = series[k];
     ctx.strokeStyle = colours[kind];
-    ctx.lineWidth = 2;
+    ctx.lineWidth = k === 0 ? 4 : 2;  // the first model's line wider: where the two coincide, both show
     ctx.beginPath();
     values.forEach((value, i) => {
       const [px, py] = toPixel(v, logStep(steps[i]), value);

@@ -23,12 +23,14 @@ from ui.images import data_uri, png, tile
 from ui.resources import get_replay
 
 HERE = Path(__file__).parent
+# What replay.mjs imports: its own pure functions, the explorer's axes and base64, the views' lifecycle.
+SHARED_MODULES = (HERE / "replay-core.mjs", HERE.parent / "explorer" / "explorer-core.mjs", HERE.parent / "element.mjs")
 
 replay = st.components.v2.component(
     "latent_lab_replay",
     html='<div class="lab-replay"></div>',
     css=(HERE / "replay.css").read_text(),
-    js=bundle(HERE / "replay.mjs", HERE / "replay-core.mjs", HERE.parent / "explorer" / "explorer-core.mjs"),
+    js=bundle(HERE / "replay.mjs", *SHARED_MODULES),
     isolate_styles=False,  # presenter mode's type size applies; the browser tests use plain selectors
 )
 
