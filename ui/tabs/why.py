@@ -62,8 +62,10 @@ def replay_section():
                    "side by side. Record it again: `python -m model.replay --data-dir DIR`.")
         return
     count, folder = frame_count(arrays), str(checkpoint_dir())
-    check_link_value("frame", session.replay_frame(), count > session.replay_frame(),
-                     f"this replay has frames 0 to {count - 1}", lambda: session.set_replay_frame(0))
+    if session.replay_frame() >= count:  # a link's frame this replay lacks
+        asked = session.replay_frame()
+        session.set_replay_frame(0)
+        note_and_rerun("frame", asked, f"this replay has frames 0 to {count - 1}")
     data = {**static_data(folder, DEFAULT_DATASET), "assets": replay_assets_once(folder),
             "frame": session.replay_frame()}
     replay(key=session.REPLAY, data=data, on_frame_change=lambda: on_replay_moved(count),
@@ -89,14 +91,9 @@ def on_replay_moved(count):
         session.set_replay_frame(frame)
 
 
-def check_link_value(name, value, ok, why, fall_back):
-    """A link value only the page can judge (a frame this replay lacks): fall back with a note.
-
-    The note goes where every link note goes (the sidebar), so the page runs once more to show it.
-    """
-    if ok:
-        return
-    fall_back()
+def note_and_rerun(name, value, why):
+    """A link value only the page can judge (a frame this replay lacks), already replaced by its
+    default: the note goes where every link note goes (the sidebar), so the page runs once more."""
     session.add_link_note(f"Ignored `{name}={value}` from the link ({why}); using the default.")
     st.rerun()
 
@@ -152,19 +149,14 @@ def beta_dial(family, lab, key, predict_first=False):
 
 
 def settle_beta(family, key):
-    """Give the dial a trained β before it is drawn: a β from the link that no model was trained at
-    falls back to the default (the tab's dial, with a note); a fresh dial starts at β = 1."""
+    """Give the dial a trained β before it is drawn: a fresh dial starts at β = 1, and a β from the
+    link that no model was trained at falls back to that default, with a note."""
     value = session.dial_beta(key)
     trained = family.trained_beta(value) if value is not None else None
-    if trained is not None:
-        session.set_dial_beta(key, trained)
-        return
-    reset = lambda: session.set_dial_beta(key, family.default_beta)  # noqa: E731
-    if value is None or key != session.BETA:
-        reset()
-        return
-    check_link_value("beta", f"{value:g}", False,
-                     f"no model was trained at that β; trained: {', '.join(map(beta_label, family.betas))}", reset)
+    session.set_dial_beta(key, family.default_beta if trained is None else trained)
+    if trained is None and value is not None and key == session.BETA:
+        note_and_rerun("beta", f"{value:g}",
+                       f"no model was trained at that β; trained: {', '.join(map(beta_label, family.betas))}")
 
 
 def beta_label(beta):
