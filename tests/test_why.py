@@ -15,6 +15,7 @@ from tests.conftest import ROOT, TINY_BETAS
 from tests.test_app import images, markdown_text, ok
 from ui import session
 from ui.link import MAX_BETA, LinkState, link_params, parse_link
+from ui.tabs.lesson.kl import CHOICES
 
 TIMEOUT = 120
 
@@ -104,26 +105,19 @@ def test_a_link_with_an_untrained_beta_or_a_missing_frame_falls_back_with_a_note
     assert "frame" not in at.query_params and at.query_params["beta"] == "1"
 
 
-def test_the_predict_first_dial_answers_once_the_student_moves_it(why_checkpoints, monkeypatch):
-    monkeypatch.setenv("LATENT_LAB_CHECKPOINTS", str(why_checkpoints))
-
-    def lesson_step():
-        from ui.resources import family_or_error, lab_or_error
-        from ui.tabs.why import beta_dial
-
-        beta_dial(family_or_error()[0], lab_or_error(2)[0], "lesson_beta", predict_first=True)
-
-    at = AppTest.from_function(lesson_step, default_timeout=TIMEOUT).run()
-    ok(at)
-    question = at.radio(key=session.prediction_key("lesson_beta"))
-    assert "β goes down to 0" in question.label and question.value is None
-    assert not at.info  # no answer before the dial moves
-    question.set_value("fewer")
-    at.select_slider(key="lesson_beta").set_value(0.0)
+def test_the_lessons_kl_step_places_this_dial_and_answers_from_what_it_shows(why_app):
+    at = why_app(tab="lesson", step="4")
+    at.radio[0].set_value(CHOICES["worse"])  # the lesson's predict-first question comes first
     ok(at.run())
-    answer = " ".join(i.value for i in at.info)
-    assert answer.startswith("Measured: at β = 0 the judge calls") and "at β = 1" in answer
-    assert "Your prediction was right" in answer or "You predicted “fewer of them look like digits”" in answer
+    slider = at.select_slider(key=session.LESSON_DIAL)
+    assert slider.label == "Weight of the KL term, β" and slider.value == 1.0
+    assert len(images(at, "beta samples")) == 1 and not images(at, "lesson dial samples")  # not the stand-in
+    slider.set_value(0.0)
+    ok(at.run())
+    seen = at.session_state[session.LESSON_SEEN]["kl"]
+    assert set(seen) == {0.0, 1.0} and all(r["n"] == 36 and 0 <= r["clear"] <= 36 for r in seen.values())
+    assert f"At β = 0 the judge accepts **{seen[0.0]['clear']} of 36**" in at.success[0].value
+    assert "beta" not in at.query_params  # the lesson's dial is not the tab's
 
 
 # --- the replay ------------------------------------------------------------------------------

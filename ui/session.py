@@ -227,31 +227,9 @@ def set_lesson_seen(name, record):
 
 # --- Why it works --------------------------------------------------------------------------
 
-def dial_beta(key):
-    """The β a dial shows (None until the dial has a trained value)."""
-    return st.session_state.get(key)
-
-
 def set_dial_beta(key, beta):
+    """Move a β dial (key: its widget key) to a trained value before it is drawn."""
     st.session_state[key] = beta
-
-
-def prediction_key(key):
-    """The widget key of a dial's predict-first question."""
-    return f"{key}_prediction"
-
-
-def prediction(key):
-    return st.session_state.get(prediction_key(key))
-
-
-def dial_moved(key):
-    """Has the student moved this dial yet (then its predict-first question is answered)?"""
-    return st.session_state.get(f"{key}_moved", False)
-
-
-def set_dial_moved(key):
-    st.session_state[f"{key}_moved"] = True
 
 
 def replay_frame():
@@ -311,7 +289,7 @@ def current_link():
     return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
                      a=a, b=b, step=lesson_step(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
-                     beta=dial_beta(BETA), frame=replay_frame())
+                     beta=widget_value(BETA), frame=replay_frame())
 
 
 def sync_link():

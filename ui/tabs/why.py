@@ -3,11 +3,9 @@
 The replay: the AE's and the VAE's latent spaces forming during training, side by side, played
 in the page (ui.components.replay). The β dial: the weight of the KL term, from 0 (an
 auto-encoder in all but name) through 1 (the VAE) to strong regularisation, with what each
-β's VAE does. `beta_dial(family, lab, key)` is one reusable function: the lesson can place a
-dial of its own (its own key, a predict-first question) beside this tab's.
+β's VAE does. `beta_dial(lab, key) -> DialReading` is the dial the lesson's KL step places
+(ui/tabs/lesson/kl.py: its integration point, which asks the predict-first question around it).
 """
-
-import math
 
 import streamlit as st
 import torch
@@ -21,14 +19,12 @@ from ui.charts import code_map_figure, family_figure
 from ui.components.replay.replay import aligned, frame_count, large_data, replay, reported_frame, static_data
 from ui.images import show_tiles
 from ui.resources import DEFAULT_DATASET, FAMILY_DIM, family_or_error, lab_or_error, replay_or_error
-from ui.verdicts import show_verdict
+from ui.tabs.lesson.demos import clear_kinds
+from ui.tabs.lesson.kl import DialReading
+from ui.verdicts import clear_count, show_verdict
 
 SAMPLES = 36
 SAMPLE_SEED = 0  # the same random points at every β: only the decoder changes
-PREDICTIONS = {"clearer": "More of them look like clear digits", "same": "About the same",
-               "fewer": "Fewer of them look like digits"}
-SAME_WITHIN = 0.05  # clear shares closer than this count as "about the same"
-PREDICT_QUESTION = "Predict first: what happens to the random samples when β goes down to 0?"
 
 
 def why_panel(lab):
@@ -102,31 +98,30 @@ def note_and_rerun(name, value, why):
 
 @st.fragment
 def dial_section(lab):
-    family, error = family_or_error()
+    _, error = family_or_error()
     if error:
         st.info(f"The β family is not available, so the dial cannot be shown.\n\n{error}", icon=":material/tune:")
         return
-    beta_dial(family, lab, session.BETA)
+    beta_dial(lab, session.BETA)
     session.sync_link()
 
 
-def beta_dial(family, lab, key, predict_first=False):
+def beta_dial(lab, key):
     """A dial over the trained β values and what the chosen β's VAE does: its map with the prior's
     circles, random samples with the judge's verdict, reconstructions, and the family's numbers.
 
-    family: model.family.Family; lab: the 2-D Lab (judge, test digits, labels); key: the dial's own
-    session key (session.BETA is the tab's, the one the link carries). predict_first: ask what
-    happens at β = 0 before the dial is moved, and answer it from the measured numbers once it is.
+    lab: the 2-D Lab (judge, test digits, labels); key: the dial's own session key (session.BETA is
+    the tab's, the one the link carries). Returns what the dial shows now (a DialReading), or None,
+    drawing nothing, while the β family is missing.
     """
+    family, error = family_or_error()
+    if error:
+        return None
     settle_beta(family, key)
-    if predict_first:
-        st.radio(PREDICT_QUESTION, list(PREDICTIONS), format_func=PREDICTIONS.get, index=None,
-                 key=session.prediction_key(key), horizontal=True)
     st.select_slider("Weight of the KL term, β", options=family.betas, key=key, format_func=beta_label,
-                     on_change=session.set_dial_moved, args=(key,),
                      help="The VAE's loss is reconstruction + β × KL. β = 0 drops the pull toward the prior; "
                           "β = 1 is the standard VAE; larger β pulls harder.")
-    member = family.member(session.dial_beta(key))
+    member = family.member(session.widget_value(key))
     st.markdown(beta_caption(member, family))
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -138,20 +133,21 @@ def beta_dial(family, lab, key, predict_first=False):
         samples = member.vae.decode(prior_samples(SAMPLES, FAMILY_DIM, SAMPLE_SEED))
         show_tiles(samples, 6, f"{SAMPLES} random points z ~ N(0, I), the same at every β, decoded at β = "
                                f"{member.beta:g}", "beta samples")
-        show_verdict(lab.judge_images(samples))
+        verdict = lab.judge_images(samples)
+        show_verdict(verdict)
     show_reconstructions(member, lab)
     st.plotly_chart(family_figure(family.betas, family_series(family), member.beta), key=f"{key}-family",
                     config={"displaylogo": False})
     st.caption(f"The whole family, β = {member.beta:g} marked. β sits on an evenly spaced axis (0, then 0.1 … 8: "
                f"close to a log scale). {numbers_source(family)}")
-    if predict_first and session.dial_moved(key):
-        st.info(prediction_answer(family, session.prediction(key)), icon=":material/fact_check:")
+    return DialReading(member.beta, clear_count(verdict), SAMPLES,
+                       tuple(clear_kinds(verdict.predictions, verdict.calls)))
 
 
 def settle_beta(family, key):
     """Give the dial a trained β before it is drawn: a fresh dial starts at β = 1, and a β from the
     link that no model was trained at falls back to that default, with a note."""
-    value = session.dial_beta(key)
+    value = session.widget_value(key)
     trained = family.trained_beta(value) if value is not None else None
     session.set_dial_beta(key, family.default_beta if trained is None else trained)
     if trained is None and value is not None and key == session.BETA:
@@ -223,27 +219,3 @@ def show_reconstructions(member, lab):
                f"Top: a test digit of each class. Bottom: β = {member.beta:g}'s reconstructions "
                f"({nats(member.numbers.recon_nats)} nats of reconstruction error on average: lower is closer).",
                "beta reconstructions")
-
-
-def measured_outcome(family):
-    """What going down to the smallest β does to the share of clear samples, measured: a PREDICTIONS key."""
-    low, reference = family.members[0].numbers, family.member(family.default_beta).numbers
-    change = low.clear_share - reference.clear_share
-    return "same" if abs(change) < SAME_WITHIN or math.isnan(change) else "clearer" if change > 0 else "fewer"
-
-
-def prediction_answer(family, predicted):
-    low, reference = family.members[0], family.member(family.default_beta)
-    outcome = measured_outcome(family)
-    text = (f"Measured: at β = {low.beta:g} the judge calls {low.numbers.clear_share:.0%} of random samples clear, "
-            f"at β = {reference.beta:g} {reference.numbers.clear_share:.0%} — {PREDICTIONS[outcome].lower()}. ")
-    if predicted in PREDICTIONS:
-        text += "Your prediction was right. " if predicted == outcome else \
-            f"You predicted “{PREDICTIONS[predicted].lower()}”. "
-    if outcome == "fewer":
-        text += ("Without the KL term nothing keeps the codes inside the prior's circles, so random points drawn "
-                 "there land where the decoder was never trained.")
-    else:
-        text += ("Compare the maps: random points are drawn inside the circles, and a sample is clear where the "
-                 "codes of real digits fill them.")
-    return text

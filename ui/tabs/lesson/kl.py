@@ -1,7 +1,8 @@
 """Step 4: what the KL term does — predict what β → 0 does to the samples, then move the dial.
 
-INTEGRATION POINT (issue #11): the dial is the "Why it works" tab's `beta_dial` when that tab
-provides one (ui/tabs/why.py), else a stand-in with the two shipped 2-D ends of the dial.
+INTEGRATION POINT (issue #11): the dial is the "Why it works" tab's `beta_dial` (ui/tabs/why.py)
+over the trained β family; while the family is missing (it reads None), a stand-in with the two
+shipped 2-D ends of the dial.
 Either way the dial is a function
 
     dial(lab, key) -> DialReading
@@ -91,7 +92,8 @@ def show(lab):
     guess = predict.choice_guess(QUESTION, "what happens to random samples when β goes to 0?", list(CHOICES.values()))
     if guess is None:
         return
-    seen = remember(find_dial()(lab, session.LESSON_DIAL))
+    # The full dial draws nothing and reads None while the β family is missing: the stand-in then.
+    seen = remember(find_dial()(lab, session.LESSON_DIAL) or stand_in_dial(lab, session.LESSON_DIAL))
     if len(seen) < 2 or min(seen) >= 1:
         st.info("Move the dial toward 0 to see the answer.", icon=":material/touch_app:")
         return
