@@ -258,8 +258,8 @@ def test_frame_captions_follow_the_recipe():
     assert "After 25 batches of 128 digits: epoch 1 of 20, 25 of its 100 batches" in captions[1]
     assert "weight 0.12 of 1" in captions[1]
     assert "the end of epoch 1 of 20" in captions[2] and "weight 0.50 of 1" in captions[2]
-    assert "has its full weight, β = 1" in captions[3]
-    assert "within 4.0 of the centre for the AE and 2.0 for the VAE" in captions[3]
+    assert "has its full weight (β = 1)" in captions[3]
+    assert "The AE's codes reach 4.0 from the centre, the VAE's 2.0 (99% of them" in captions[3]
     assert "3 of 36 AE samples and 12 of 36 VAE samples" in captions[3]
     silent = frame_captions(arrays, {"training": "junk"})  # a replay whose metadata says little
     assert silent[1].startswith("After 25 batches.") and "KL term" not in silent[1]

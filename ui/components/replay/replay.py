@@ -91,7 +91,7 @@ def pull_text(step, config, steps_per_epoch):
         return (f"The VAE's pull toward the prior (the KL term) is still warming up: weight {weight:.2f} of "
                 f"{config.beta:g}, growing over the first {config.kl_warmup_epochs} epochs — so far the VAE is "
                 "trained almost like the auto-encoder.")
-    return f"The VAE's pull toward the prior (the KL term) has its full weight, β = {config.beta:g}."
+    return f"The VAE's pull toward the prior (the KL term) has its full weight (β = {config.beta:g})."
 
 
 def frame_captions(arrays, meta):
@@ -103,8 +103,8 @@ def frame_captions(arrays, meta):
     for f, step in enumerate(arrays["vae_steps"].tolist()):
         parts = [when_text(step, int(arrays["vae_epochs"][f]), config, steps_per_epoch),
                  pull_text(step, config, steps_per_epoch),
-                 f"{REACH_SHARE:.0%} of the codes lie within {reach_ae[f]:.1f} of the centre for the AE and "
-                 f"{reach_vae[f]:.1f} for the VAE (the prior's 2σ circle has radius 2).",
+                 f"The AE's codes reach {reach_ae[f]:.1f} from the centre, the VAE's {reach_vae[f]:.1f} "
+                 f"({REACH_SHARE:.0%} of them; the prior's 2σ circle has radius 2).",
                  f"The judge calls {int(arrays['ae_clear'][f])} of {samples} AE samples and "
                  f"{int(arrays['vae_clear'][f])} of {samples} VAE samples clear digits."]
         captions.append(" ".join(p for p in parts if p))
