@@ -9,7 +9,7 @@ each run writes the state back into the address bar, so copying the URL shares i
 import numpy as np
 import streamlit as st
 
-from ui.link import LinkState, clamp_z, link_params, parse_link
+from ui.link import LinkState, clamp_z, link_params, link_url, parse_link
 
 SLIDER_STEP = 0.01  # z is kept on the explorer sliders' grid
 
@@ -17,6 +17,7 @@ SLIDER_STEP = 0.01  # z is kept on the explorer sliders' grid
 DIM = "dim"  # sidebar: latent size
 PRESENTER = "presenter"  # sidebar: presenter mode
 TAB = "tab"  # st.tabs: the open tab's label
+# Kept values: a tab's widget edits them, but they must outlive the tab (bind() below).
 SEED = "seed"  # AE vs VAE: the draw's seed
 SAMPLE_COUNT = "n"  # AE vs VAE: how many samples
 AE_SAMPLING = "ae_sampling"  # AE vs VAE: prior or fitted
@@ -121,6 +122,26 @@ def assets_sent(dim):
 def set_assets_sent(dim, signature):
     """signature None: the page lost them, send them again."""
     st.session_state[assets_sent_key(dim)] = signature
+
+
+# --- kept values ----------------------------------------------------------------------------
+# Streamlit resets a widget that a run left off the page (another tab was open) when it comes
+# back. So a tab's values live under keys of their own; the widget, under widget_key(name),
+# mirrors its value and writes changes back.
+
+def widget_key(name):
+    """The key of the widget that edits kept value `name`."""
+    return f"{name}_widget"
+
+
+def bind(name):
+    """Keyword arguments for the widget that edits kept value `name`: it shows the value and writes it back."""
+    st.session_state[widget_key(name)] = st.session_state[name]
+    return {"key": widget_key(name), "on_change": _keep, "args": (name,)}
+
+
+def _keep(name):
+    st.session_state[name] = st.session_state[widget_key(name)]
 
 
 # --- AE vs VAE, Interpolate, Lesson ---------------------------------------------------------
@@ -234,7 +255,7 @@ def init_from_link():
     st.session_state.update({
         DIM: link.dim, TAB: TAB_LABELS[link.tab], SEED: link.seed, SAMPLE_COUNT: link.n,
         AE_SAMPLING: link.ae_sampling, FROM_DIGIT: link.a, TO_DIGIT: link.b, LESSON_STEP: link.step,
-        STEPS: 10, PATH: "linear", PRESENTER: False, LINK_NOTES: list(link.notes),
+        STEPS: link.steps, PATH: link.path, PRESENTER: False, LINK_NOTES: list(link.notes),
     })
     if link.z is not None:
         set_z(link.dim, link.z)
@@ -245,8 +266,13 @@ def current_link():
     dim = latent_dim()
     a, b = endpoints()
     return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
-                     a=a, b=b, step=lesson_step(),
+                     a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())))
+
+
+def share_url():
+    """The link to what this session shows, for a student to copy (relative where the page's address is unknown)."""
+    return link_url(st.context.url, current_link())
 
 
 def sync_link():
