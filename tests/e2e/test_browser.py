@@ -160,14 +160,7 @@ def test_hovering_a_digit_names_it_and_the_legend_hides_digits(app):
     assert app.eval_on_selector("canvas.lab-points", "c => c.toDataURL()") != before  # its dots are gone
 
 
-def test_new_samples_changes_both_panels(page, server):
-    open_app(page, server, "?tab=compare")
-    ae, vae = src(page, 'img[alt="ae samples"]'), src(page, 'img[alt="vae samples"]')
-    page.get_by_role("button", name="New samples").click()
-    wait_src_change(page, 'img[alt="ae samples"]', ae)
-    wait_src_change(page, 'img[alt="vae samples"]', vae)
-    wait_idle(page)
-    assert "seed=" in page.url and exceptions(page) == 0
+# New samples on AE vs VAE, and Interpolate across tab switches: tests/e2e/test_compare_interpolate.py
 
 
 def test_interpolation_renders_two_rows(page, server):
