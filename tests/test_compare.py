@@ -19,7 +19,7 @@ from ui.charts import (PALETTE, Frame, codes_view_svg, digit_bars_svg, nice_tick
 from ui.images import png, tile
 from ui.link import MAX_SEED
 from ui.resources import get_lab
-from ui.tabs.compare import draws, neighbour_sentence, neighbour_words, new_seed
+from ui.tabs.compare import draws, neighbour_sentence, neighbour_words, new_seed, share_tier
 from ui.verdicts import Tally, comparison_sentences, tally
 
 COUNTS = re.compile(r"\*\*(\d+) of (\d+)\*\* look like a clear digit · \*\*(\d+)\*\* unsure · \*\*(\d+)\*\* not a digit")
@@ -150,7 +150,7 @@ def test_the_16d_neighbour_test_says_the_ae_draws_land_where_it_never_put_a_digi
     at = switch_tab(new_app(dim="16"), "compare")
     caption = " ".join(c.value for c in at.caption)
     assert "In 16-D, none of a random draw's 10 nearest neighbours is a real AE code" in caption
-    assert "land where the AE has never put a digit" in caption
+    assert "land where the AE has never put a digit" in caption and "Over 2,000 draws: AE 0.00 (almost none)" in caption
 
 
 def test_the_copy_link_element_holds_the_link_to_this_draw():
@@ -218,6 +218,8 @@ def test_neighbour_words_say_what_the_share_means():
     assert "on average 2.5 of" in neighbour_words("AE", 0.25) and "bunch up" in neighbour_words("AE", 0.25)
     assert "where its codes live" in neighbour_words("VAE", 0.52)
     assert neighbour_sentence(16, 0.0, 0.52).startswith("In 16-D, none of")
+    assert [share_tier(s) for s in (0.0, 0.09, 0.3, 0.44, 0.6)] == \
+        ["almost none", "almost none", "fewer than half", "about half", "about half"]
 
 
 def test_a_frame_maps_its_corners_to_the_image_corners_with_y_up():

@@ -138,13 +138,15 @@ def neighbour_words(name, share):
         count = f"none of a random draw's {NEIGHBOURS} nearest neighbours is a real {name} code"
     else:
         count = f"on average {share * NEIGHBOURS:.1f} of a random draw's {NEIGHBOURS} nearest neighbours are real {name} codes"
-    if share < 0.1:
-        meaning = f"the draws land where the {name} has never put a digit"
-    elif share < 0.4:
-        meaning = f"the draws bunch up in a part of the space where the {name} put few of its codes"
-    else:
-        meaning = "the draws land where its codes live"
+    meaning = {"almost none": f"the draws land where the {name} has never put a digit",
+               "fewer than half": f"the draws bunch up in a part of the space where the {name} put few of its codes",
+               "about half": "the draws land where its codes live"}[share_tier(share)]
     return f"{count}: {meaning}"
+
+
+def share_tier(share):
+    """A neighbour-test share in three words' worth (0.5 is where the codes live)."""
+    return "almost none" if share < 0.1 else "fewer than half" if share < 0.4 else "about half"
 
 
 def neighbour_sentence(dim, ae_share, vae_share):
@@ -165,8 +167,9 @@ def show_neighbour_test(lab, z, ae_sampling):
         + share_bars_svg(rows), unsafe_allow_html=True,
         help="A k-nearest-neighbour two-sample test (Schilling 1986), with k = 10: the share of a draw's nearest "
              "neighbours that are real test codes, averaged over the draws.")
-    st.caption(neighbour_sentence(lab.latent_dim, shares["ae"], shares["vae"])
-               + f" Over {MANY_DRAWS:,} draws: AE {rows[1][1]:.2f}, VAE {rows[3][1]:.2f}.")
+    many = {"ae": rows[1][1], "vae": rows[3][1]}
+    st.caption(neighbour_sentence(lab.latent_dim, shares["ae"], shares["vae"]) + f" Over {MANY_DRAWS:,} draws: "
+               + ", ".join(f"{kind.upper()} {many[kind]:.2f} ({share_tier(many[kind])})" for kind in many) + ".")
 
 
 def show_where_draws_land(lab, z, ae_sampling):
