@@ -1,8 +1,6 @@
-"""Charts: the digit palette; the codes views (static scatter images of the 10,000 codes with each
-draw as a light SVG layer on top, so a new draw redraws only the marks); small SVG bar charts;
-and the Plotly codes figure the lesson shows.
-
-Everything but the Plotly figure is pure numpy -> PNG/SVG text, with no Streamlit.
+"""Charts: the digit palette and its Plotly traces (the lesson's figures); the codes views (static
+scatter images of the 10,000 codes with each draw as a light SVG layer on top, so a new draw
+redraws only the marks); small SVG bar charts. Pure numpy -> PNG/SVG text, no Streamlit.
 """
 
 import html
@@ -13,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
-from plotly.subplots import make_subplots
 
 # A fixed 10-colour palette (Tableau 10), so a digit keeps its colour on every chart
 # (the explorer's map gets it through its data).
@@ -32,42 +29,6 @@ def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55):
             hovertemplate=f"digit {digit}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
         ))
     return traces
-
-
-def circle(radius, center, n=100):
-    t = np.linspace(0, 2 * np.pi, n)
-    return center[0] + radius * np.cos(t), center[1] + radius * np.sin(t)
-
-
-def codes_figure(spaces, labels, draws, height=430):
-    """AE and VAE test codes side by side with the prior's 1σ and 2σ circles and the current draws.
-
-    spaces: {"ae": Space, "vae": Space}; draws: {"ae": z [N, d], "vae": z [N, d]}.
-    """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("AE codes", "VAE codes"), horizontal_spacing=0.08)
-    for col, kind in enumerate(("ae", "vae"), start=1):
-        space = spaces[kind]
-        fig.add_traces(digit_traces(space.points, labels, size=3, showlegend=col == 1, opacity=0.45),
-                       rows=1, cols=col)
-        center = space.projection.forward(np.zeros_like(space.projection.mean))
-        for radius, dash in ((1, "solid"), (2, "dash")):
-            cx, cy = circle(radius, center)
-            fig.add_trace(go.Scatter(
-                x=cx, y=cy, mode="lines", line={"color": "#222", "dash": dash, "width": 2},
-                name=f"N(0, I) {radius}σ", showlegend=col == 1, hoverinfo="skip", legendgroup=f"c{radius}",
-            ), row=1, col=col)
-        drawn = space.projection.forward(np.asarray(draws[kind], dtype=np.float64))
-        fig.add_trace(go.Scatter(
-            x=drawn[:, 0], y=drawn[:, 1], mode="markers", name="this draw", showlegend=col == 1,
-            marker={"symbol": "x", "size": 8, "color": "#d62728"}, hoverinfo="skip", legendgroup="draw",
-        ), row=1, col=col)
-        titles = space.projection.axis_titles
-        short = ("z₁", "z₂") if titles[0] == "z₁" else ("PC1", "PC2")
-        fig.update_xaxes(title_text=short[0], row=1, col=col)
-        fig.update_yaxes(title_text=short[1], row=1, col=col, scaleanchor=f"x{'' if col == 1 else col}")
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, uirevision="codes",
-                      legend={"orientation": "h", "y": -0.15})
-    return fig
 
 
 # --- codes views: a static scatter image, the draws as an SVG layer --------------------------
