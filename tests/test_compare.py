@@ -62,7 +62,7 @@ def test_the_numbers_in_the_words_come_from_the_draw_on_screen(dim, sampling, se
     for kind in ("ae", "vae"):
         decoded = lab.decode(kind, z[kind])
         # The images are this draw's ...
-        assert images(at, f"{kind} samples") == [base64.b64encode(png(tile(decoded, 6), 3)).decode()]
+        assert images(at, f"{kind} samples") == [base64.b64encode(png(tile(decoded, 6))).decode()]
         verdict = lab.judge_images(decoded)
         expected[kind] = (verdict.calls.count("clear"), 36, verdict.calls.count("unsure"), verdict.calls.count("none"))
         expected[kind + " distance"] = round(verdict.frechet)

@@ -11,7 +11,7 @@ from model.measures import NEIGHBOURS, neighbour_share
 from ui import session
 from ui.charts import Frame, codes_view_svg, palette_png, scatter_raster, share_bars_svg
 from ui.components.copylink import copy_link
-from ui.images import data_uri, show_tiles
+from ui.images import data_uri, png, show_image, tile
 from ui.link import AE_SAMPLING, MAX_SEED, SAMPLE_COUNTS
 from ui.resources import get_lab, lab_key
 from ui.verdicts import comparison_sentences, show_verdict
@@ -23,6 +23,7 @@ AE_SAMPLING_LABELS = {
 TITLES = {"ae": "Auto-Encoder", "vae": "Variational Auto-Encoder"}
 COLUMNS = {16: 4, 36: 6, 64: 8, 100: 10}
 MANY_DRAWS = 2000  # the neighbour test over this many draws: what a single draw of 36 varies around
+TILE_SCALE = 3  # CSS px per image pixel
 ZOOM = 3.2  # half-width of the zoomed view: the prior's bulk (the sliders reach ±3)
 
 
@@ -50,8 +51,12 @@ def draws(lab, n, seed, ae_sampling):
 def show_samples(lab, kind, z, columns):
     """A model's decoded draws as one tiled image under its title; returns the images."""
     images = lab.decode(kind, z)
+    sheet = tile(images, columns)
     st.markdown(f"#### {TITLES[kind]}")
-    show_tiles(images, columns, f"{len(z)} samples decoded by the {kind.upper()}", f"{kind} samples")
+    # Sent at 1 px per pixel and enlarged by the browser (pixelated, as crisp): a ninth of the
+    # bytes to encode, send and decode on every draw.
+    show_image(png(sheet), f"{len(z)} samples decoded by the {kind.upper()}", f"{kind} samples",
+               width=TILE_SCALE * sheet.shape[1])
     return images
 
 
