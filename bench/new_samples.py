@@ -6,7 +6,9 @@ whose load changes by the minute, only clicks taken turn about compare two versi
 
 Each click is timed as bench/latency.py times it (inside the page, from the click's pointerdown
 to both sample panels decoded); the two servers run at once and take turns, the order swapped
-every round. Prints p50/p95 per version and size; writes bench/results/new-samples.json.
+every round. Also per click: how long the page's main thread was busy with it, everything drawn
+(Chrome's TaskDuration: the codes chart's cost shows here, not in the time to the panels).
+Prints p50/p95 per version and size; writes bench/results/new-samples.json.
 """
 
 import argparse
@@ -29,8 +31,24 @@ def env_pairs(pairs):
     return dict(pair.split("=", 1) for pair in pairs or ())
 
 
+SETTLE_MS = 700  # after the run: the rest of the tab (verdicts, codes views) is drawn
+
+
+def busy_ms(cdp):
+    """The page's main-thread busy time so far (Chrome's Performance.getMetrics TaskDuration), ms."""
+    return 1000 * next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "TaskDuration")
+
+
+def timed_draw(page, cdp):
+    """(ms to both panels, ms of main thread spent on the whole draw)."""
+    before = busy_ms(cdp)
+    [shown] = new_samples(page, 1)
+    page.wait_for_timeout(SETTLE_MS)
+    return shown, busy_ms(cdp) - before
+
+
 def compare(urls, rounds):
-    """{version: {size: stats}} from interleaved clicks on each version's page."""
+    """{version: {size: {"panels": stats, "main_thread": stats}}} from interleaved clicks on each version's page."""
     from playwright.sync_api import sync_playwright
 
     results = {name: {} for name in urls}
@@ -39,16 +57,20 @@ def compare(urls, rounds):
         for dim in (2, 16):
             pages = {}
             for name, url in urls.items():
-                pages[name] = browser.new_page(viewport={"width": 1500, "height": 1000})
-                pages[name].add_init_script(JS_RECORD_INPUT)
-                open_app(pages[name], url, f"?dim={dim}&tab=compare")
-                new_samples(pages[name], 2)  # the first draws fill the server's caches
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                page.add_init_script(JS_RECORD_INPUT)
+                open_app(page, url, f"?dim={dim}&tab=compare")
+                new_samples(page, 2)  # the first draws fill the server's caches
+                cdp = page.context.new_cdp_session(page)
+                cdp.send("Performance.enable")
+                pages[name] = (page, cdp)
             times = {name: [] for name in urls}
             for r in range(rounds):
                 for name in (list(urls) if r % 2 == 0 else list(urls)[::-1]):
-                    times[name] += new_samples(pages[name], 1)
-            for name, page in pages.items():
-                results[name][f"{dim}d"] = stats(times[name])
+                    times[name].append(timed_draw(*pages[name]))
+            for name, (page, _) in pages.items():
+                results[name][f"{dim}d"] = {"panels": stats([t for t, _ in times[name]]),
+                                            "main_thread": stats([b for _, b in times[name]])}
                 page.close()
         browser.close()
     return results
@@ -69,13 +91,16 @@ def main():
         load = os.getloadavg()[0]
         results = compare({"before": before, "after": after}, args.rounds)
     for name, sizes in results.items():
-        for size, s in sizes.items():
-            print(f"{name:<7}{size:>4}  n {s['n']}  p50 {s['p50_ms']:6.0f} ms  p95 {s['p95_ms']:6.0f} ms  max {s['max_ms']:6.0f} ms")
+        for size, row in sizes.items():
+            s, busy = row["panels"], row["main_thread"]
+            print(f"{name:<7}{size:>4}  n {s['n']}  to both panels p50 {s['p50_ms']:5.0f} ms  p95 {s['p95_ms']:5.0f} ms  "
+                  f"max {s['max_ms']:5.0f} ms · main thread per draw p50 {busy['p50_ms']:5.0f} ms")
     report = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
               "load_average_at_start": round(load, 1), "load_average_at_end": round(os.getloadavg()[0], 1),
               "before": str(args.before), "env_before": env_pairs(args.env_before), "results": results,
               "method": "two servers at once, one Chromium page each, clicks taken in turn (order swapped every "
-                        "round); in the page, pointerdown -> both sample panels decoded (bench/latency.py)"}
+                        "round); panels: in the page, pointerdown -> both sample panels decoded (bench/latency.py); "
+                        f"main_thread: Chrome's TaskDuration over the draw and {SETTLE_MS} ms after its run"}
     Path(args.out).write_text(json.dumps(report, indent=2))
     print(f"wrote {args.out}")
 
