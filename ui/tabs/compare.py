@@ -60,11 +60,6 @@ def show_samples(lab, kind, z, columns):
     return images
 
 
-def sample_panel(lab, kind, z, columns):
-    """Samples and the judge's verdict under them (the lesson shows one panel at a time)."""
-    return show_verdict(lab.judge_images(show_samples(lab, kind, z, columns)))
-
-
 # --- where the draws land --------------------------------------------------------------------
 
 def codes_uri(lab, kind, frame):
@@ -74,9 +69,8 @@ def codes_uri(lab, kind, frame):
 
 @st.cache_resource(max_entries=16)
 def _codes_uri(latent_dim, dataset, folder, kind, frame):
-    space = get_lab(latent_dim, folder, dataset).spaces[kind]
-    labels = get_lab(latent_dim, folder, dataset).labels
-    return data_uri(palette_png(scatter_raster(space.points, labels, frame)))
+    lab = get_lab(latent_dim, folder, dataset)
+    return data_uri(palette_png(scatter_raster(lab.spaces[kind].points, lab.labels, frame)))
 
 
 def frames(lab):
@@ -87,6 +81,11 @@ def frames(lab):
         views.append(("ae", Frame.centred(ZOOM), "zoomed"))
     views.append(("vae", Frame.around(map_view(lab.spaces["vae"].points)), "true scale"))
     return views
+
+
+def prior_centre(space):
+    """Where z = 0 (the bell curve's centre) lies on the space's plane."""
+    return space.projection.forward(np.zeros_like(space.projection.mean))
 
 
 def inside_circle_share(points, centre, radius=2.0):
@@ -102,8 +101,7 @@ def view_caption(lab, kind, frame, scale, drawn):
         inside = int(frame.holds(drawn).sum())
         return (f"The AE's codes, zoomed into the square ±{ZOOM:g} (blue on the left): {inside} of {len(drawn)} "
                 "draws fall inside it.")
-    centre = space.projection.forward(np.zeros_like(space.projection.mean))
-    share = inside_circle_share(space.points, centre)
+    share = inside_circle_share(space.points, prior_centre(space))
     extent = max(abs(frame.x0), abs(frame.x0 + frame.span), abs(frame.y0), abs(frame.y0 + frame.span))
     return (f"{name} codes at their true scale (axes to about ±{extent:.0f}): {share:.0%} of them lie inside the "
             "dashed circle, where N(0, I) puts most of its draws.")
@@ -115,11 +113,10 @@ def codes_views(lab, z):
     for i, (kind, frame, scale) in enumerate(frames(lab)):
         space = lab.spaces[kind]
         drawn = space.projection.forward(np.asarray(z[kind], dtype=np.float64))
-        centre = space.projection.forward(np.zeros_like(space.projection.mean))
         zoom = Frame.centred(ZOOM) if lab.latent_dim == 2 and kind == "ae" and scale == "true scale" else None
         names = ("z₁", "z₂") if lab.latent_dim == 2 else ("PC1", "PC2")
         svg = codes_view_svg(f"{lab.latent_dim}-{i}", codes_uri(lab, kind, frame), frame, drawn,
-                             f"{kind.upper()} codes ({scale}) with this draw", centre, zoom, names)
+                             f"{kind.upper()} codes ({scale}) with this draw", prior_centre(space), zoom, names)
         views.append((svg, view_caption(lab, kind, frame, scale, drawn)))
     return views
 
