@@ -125,9 +125,10 @@ def set_assets_sent(dim, signature):
 
 
 # --- kept values ----------------------------------------------------------------------------
-# Streamlit resets a widget that a run left off the page (another tab was open) when it comes
-# back. So a tab's values live under keys of their own; the widget, under widget_key(name),
-# mirrors its value and writes changes back.
+# Streamlit drops a widget's value at the end of a run that does not draw it (another tab was
+# open): AE vs VAE -> Lesson -> Next lost the seed (KeyError, found by bench/hall.py), and
+# Interpolate came back at #0 -> #0. So a tab's values live under keys of their own; the widget,
+# under widget_key(name), mirrors its value and writes changes back.
 
 def widget_key(name):
     """The key of the widget that edits kept value `name`."""
@@ -237,19 +238,9 @@ def set_lesson_seen(name, record):
 
 # --- the shareable link ---------------------------------------------------------------------
 
-# Widgets drawn on one tab only. Streamlit drops a widget's value at the end of a run that does not
-# draw it: AE vs VAE -> Lesson -> Next lost the seed (KeyError), found by bench/hall.py. Written
-# back at the top of every run, the values are the session's own and outlive their widgets.
-TAB_WIDGETS = (SEED, SAMPLE_COUNT, AE_SAMPLING, FROM_DIGIT, TO_DIGIT, STEPS, PATH)
-
-
 def init_from_link():
-    """On a session's first run, seed every control from the URL (defaults where it is odd);
-    on later runs, keep the values of the widgets the open tab does not draw."""
+    """On a session's first run, seed every control from the URL (defaults where it is odd)."""
     if LINK_NOTES in st.session_state:
-        for key in TAB_WIDGETS:
-            if key in st.session_state:
-                st.session_state[key] = st.session_state[key]
         return
     link = parse_link(st.query_params.to_dict())
     st.session_state.update({
