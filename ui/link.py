@@ -6,8 +6,8 @@ address bar from the session and reads it on a session's first run.
 """
 
 import math
-from urllib.parse import urlencode, urlsplit, urlunsplit
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 TABS = ("explore", "compare", "interpolate", "lesson")
 LATENT_SIZES = (2, 16)

@@ -27,7 +27,7 @@ def get_lab(latent_dim, folder, dataset=DEFAULT_DATASET):
     # small forward pass only add contention.
     torch.set_num_threads(1)
     # numpy's own BLAS too: its default of one thread per core turned each 128×128 eigh/inv of the
-    # judge's verdict from ~3 ms into 30-90 ms on this busy 2-core machine (bench/latency.py).
+    # judge's verdict from ~3 ms into 30-90 ms on this busy 2-core machine (README: Speed, New samples).
     threadpool_limits(1)
     lab = load_lab(latent_dim, dataset, Path(folder) / dataset)
     lab.classify(lab.decode("vae", [0.0] * latent_dim))  # warm-up: the first forward pass is slow
