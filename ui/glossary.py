@@ -12,7 +12,7 @@ TERMS = (
     ("Decoder", "",
      "The other half: it turns a code back into an image. Give it any code, and it draws something."),
     ("Latent space", "",
-     "All possible codes: a map with one axis per number in the code (2-D here is a flat map; 16-D has 16 axes). "
+     "All possible codes: a map with one axis per number in the code (with 2 numbers it is a flat map; with 16 it has 16 axes). "
      "Every point in it is a code the decoder can draw."),
     ("Auto-encoder", "AE",
      "An encoder and a decoder trained only to give back the image they were shown. Nothing tells it where in "
@@ -56,7 +56,7 @@ TERMS = (
     ("Neighbour test", "k-nearest-neighbour two-sample test",
      "Mix random draws with as many real codes and ask, for each draw, how many of its 10 nearest neighbours "
      "are real codes. About half means the draws land where the codes live; none means they land where the "
-     "model never put a digit. It works in 16-D too, with no flattening."),
+     "model never put a digit. It works with 16 numbers per code too, with no flattening."),
 )
 
 
