@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from ui import session
+from ui.glossary import show_glossary
 from ui.link import LATENT_SIZES
 from ui.reconnect import rerun_on_reconnect
 from ui.resources import lab_or_error
@@ -46,6 +47,7 @@ def sidebar():
                  "16-D: sharper digits, 16 sliders; the map shows a 2-D PCA view.")
         st.toggle("Presenter mode (large type)", key=session.PRESENTER)
         st.caption("Every control is in the address bar: copy the URL to share exactly what you see.")
+        show_glossary()
         for note in session.link_notes():
             st.warning(note, icon=":material/link_off:")
 

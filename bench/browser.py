@@ -70,8 +70,10 @@ def free_port():
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path=None, env=None, timeout=90):
-    """`streamlit run app.py` on a free port; yields (base URL, process). Stops it at the end."""
+def streamlit_server(log_path=None, env=None, timeout=90, root=ROOT):
+    """`streamlit run app.py` on a free port; yields (base URL, process). Stops it at the end.
+
+    root: the checkout whose app.py runs (another one: to measure a change against it)."""
     port = free_port()
     log_path = Path(log_path or ROOT / "test-artifacts" / f"server-{port}.log")
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +81,7 @@ def streamlit_server(log_path=None, env=None, timeout=90):
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
            "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
            "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + timeout

@@ -26,7 +26,7 @@ from bench.browser import (DIGIT, JS_ANSWER_MS, JS_NEXT_IMAGE_MS, JS_RECORD_INPU
                            map_pixel, map_ranges, open_app, random_map_point, random_track_point, slider_track,
                            slider_values, src, streamlit_server, wait_idle)
 
-TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 300,
+TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 150,
               "slider_answer": None, "map_answer": None}  # the server's answer: the judge's caption
 
 

@@ -72,7 +72,7 @@ junk_text = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=20).map(lambda v: ",".join(map(str, v))),
 )
-KEYS = ["tab", "dim", "z", "seed", "n", "ae", "a", "b", "step", "other", "ζ"]
+KEYS = ["tab", "dim", "z", "seed", "n", "ae", "a", "b", "step", "steps", "path", "other", "ζ"]
 
 
 def assert_valid(state):
@@ -81,10 +81,11 @@ def assert_valid(state):
                                                                   for v in state.z))
     assert 0 <= state.seed <= MAX_SEED and 0 <= state.a < N_TEST and 0 <= state.b < N_TEST
     assert 1 <= state.step <= LESSON_STEPS and state.n in (16, 36, 64, 100) and state.ae_sampling in ("prior", "fitted")
+    assert 5 <= state.steps <= 16 and state.path in ("linear", "spherical")
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.dictionaries(st.sampled_from(KEYS), st.one_of(junk_text, st.lists(junk_text, max_size=3)), max_size=11))
+@given(st.dictionaries(st.sampled_from(KEYS), st.one_of(junk_text, st.lists(junk_text, max_size=3)), max_size=len(KEYS)))
 def test_any_query_parses_to_a_valid_state(params):
     state = parse_link(params)
     assert_valid(state)

@@ -1,9 +1,17 @@
-"""Plotly figures: the AE-vs-VAE "where do the codes live" view, one model's code map, the β family's
-numbers, and the digit palette."""
+"""Charts: the digit palette and its Plotly traces (the lesson's figures, one model's code map, the
+β family's numbers); the codes views (static scatter images of the 10,000 codes with each draw as a
+light SVG layer on top, so a new draw redraws only the marks); small SVG bar charts.
+"""
+
+import html
+import io
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+from PIL import Image
 
 # A fixed 10-colour palette (Tableau 10), so a digit keeps its colour on every chart
 # (the explorer's map gets it through its data).
@@ -22,6 +30,14 @@ def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55):
             hovertemplate=f"digit {digit}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
         ))
     return traces
+
+
+# --- codes views: a static scatter image, the draws as an SVG layer --------------------------
+
+PAPER = (255, 255, 255)
+TINT = 0.45  # dots are the palette mixed with white: the marks on top stay readable
+DRAW_COLOUR = "#d62728"
+MARGIN = {"l": 44, "b": 30, "t": 6, "r": 8}  # around the plot area, in image pixels
 
 
 def circle(radius, center, n=100):
@@ -71,27 +87,181 @@ def family_figure(betas, series, chosen, height=260):
     return fig
 
 
-def codes_figure(spaces, labels, draws, height=430):
-    """AE and VAE test codes side by side with the prior's 1σ and 2σ circles and the current draws.
+@dataclass(frozen=True)
+class Frame:
+    """A square window onto a 2-D plane, drawn into size × size pixels (equal units on both axes)."""
 
-    spaces: {"ae": Space, "vae": Space}; draws: {"ae": z [N, d], "vae": z [N, d]}.
+    x0: float
+    y0: float
+    span: float
+    size: int = 320
+
+    @classmethod
+    def around(cls, ranges, size=320):
+        """The square holding ((x0, x1), (y0, y1)), centred on them."""
+        (x0, x1), (y0, y1) = ranges
+        span = max(x1 - x0, y1 - y0)
+        return cls((x0 + x1 - span) / 2, (y0 + y1 - span) / 2, span, size)
+
+    @classmethod
+    def centred(cls, half_width, size=320):
+        return cls(-half_width, -half_width, 2 * half_width, size)
+
+    def pixels(self, points):
+        """Plane points [N, 2] -> pixel positions [N, 2] (x to the right, y downwards)."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        scale = self.size / self.span
+        return np.stack([(points[:, 0] - self.x0) * scale, (self.y0 + self.span - points[:, 1]) * scale], axis=1)
+
+    def holds(self, points):
+        """Which points lie inside the window."""
+        px = self.pixels(points)
+        return ((px >= 0) & (px <= self.size)).all(axis=1)
+
+
+def scatter_raster(points, labels, frame, radius=1, seed=0):
+    """The points as dots of their digit's colour: [size, size] palette indices (0 = paper, 1 + digit).
+
+    Painted in a fixed random order, so no digit's dots cover all the others where they overlap.
     """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("AE codes", "VAE codes"), horizontal_spacing=0.08)
-    for col, kind in enumerate(("ae", "vae"), start=1):
-        space = spaces[kind]
-        fig.add_traces(digit_traces(space.points, labels, size=3, showlegend=col == 1, opacity=0.45),
-                       rows=1, cols=col)
-        add_prior_circles(fig, space.projection.forward(np.zeros_like(space.projection.mean)), showlegend=col == 1,
-                          row=1, col=col)
-        drawn = space.projection.forward(np.asarray(draws[kind], dtype=np.float64))
-        fig.add_trace(go.Scatter(
-            x=drawn[:, 0], y=drawn[:, 1], mode="markers", name="this draw", showlegend=col == 1,
-            marker={"symbol": "x", "size": 8, "color": "#d62728"}, hoverinfo="skip", legendgroup="draw",
-        ), row=1, col=col)
-        titles = space.projection.axis_titles
-        short = ("z₁", "z₂") if titles[0] == "z₁" else ("PC1", "PC2")
-        fig.update_xaxes(title_text=short[0], row=1, col=col)
-        fig.update_yaxes(title_text=short[1], row=1, col=col, scaleanchor=f"x{'' if col == 1 else col}")
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, uirevision="codes",
-                      legend={"orientation": "h", "y": -0.15})
-    return fig
+    order = np.random.default_rng(seed).permutation(len(points))
+    px = np.floor(frame.pixels(np.asarray(points)[order])).astype(np.int64)
+    colours = (np.asarray(labels)[order] + 1).astype(np.uint8)
+    canvas = np.zeros((frame.size, frame.size), dtype=np.uint8)
+    for dx in range(-radius, radius + 1):
+        for dy in range(-radius, radius + 1):
+            x, y = px[:, 0] + dx, px[:, 1] + dy
+            inside = (x >= 0) & (x < frame.size) & (y >= 0) & (y < frame.size)
+            canvas[y[inside], x[inside]] = colours[inside]
+    return canvas
+
+
+def tinted_palette():
+    """Paper, then the ten digit colours mixed with white, as a flat RGB list for a palette PNG."""
+    rgb = [PAPER]
+    for colour in PALETTE:
+        c = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+        rgb.append(tuple(round(TINT * v + (1 - TINT) * 255) for v in c))
+    return [v for colour in rgb for v in colour]
+
+
+def palette_png(indices):
+    """Palette indices -> a small PNG (11 colours compress far better than RGB)."""
+    image = Image.fromarray(indices, mode="P")
+    image.putpalette(tinted_palette())
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def nice_ticks(lo, hi, count=5):
+    """Round tick values from lo to hi, about count of them (a tick that should be 0 is 0)."""
+    raw = (hi - lo) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = power * min((m for m in (1, 2, 5, 10) if m * power >= raw), default=10)
+    first = math.ceil(lo / step)
+    return [0.0 if abs(k * step) < step / 1e6 else float(k * step) for k in range(first, math.floor(hi / step) + 1)]
+
+
+def tick_label(value):
+    return f"{value:g}"
+
+
+def _cross_path(pixels, half=4.0):
+    return " ".join(f"M{x - half:.1f} {y - half:.1f}L{x + half:.1f} {y + half:.1f}"
+                    f"M{x - half:.1f} {y + half:.1f}L{x + half:.1f} {y - half:.1f}" for x, y in pixels)
+
+
+def codes_view_svg(key, base_uri, frame, draws, label, centre=(0.0, 0.0), window=None, axis_names=("z₁", "z₂")):
+    """One codes view: the static scatter image, axes with their true scale, the prior's 1σ and 2σ
+    circles around centre (the plane point of z = 0), this draw's points as × marks, and
+    optionally a window (a Frame) outlined on it: the region another view zooms into.
+    key: unique on the page (it names the view's clip path)."""
+    m = MARGIN
+    width, height = m["l"] + frame.size + m["r"], m["t"] + frame.size + m["b"]
+    parts = [f'<svg class="lab-codes" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(label)}" '
+             f'style="width: 100%; max-width: {width}px; font: 11px sans-serif">',
+             f'<defs><clipPath id="lab-clip-{key}"><rect width="{frame.size}" height="{frame.size}"/></clipPath></defs>',
+             f'<g transform="translate({m["l"]},{m["t"]})">',
+             f'<image href="{base_uri}" width="{frame.size}" height="{frame.size}"/>',
+             f'<rect width="{frame.size}" height="{frame.size}" fill="none" stroke="#999"/>']
+    for value in nice_ticks(frame.x0, frame.x0 + frame.span):
+        x = frame.pixels([[value, frame.y0]])[0, 0]
+        parts.append(f'<text x="{x:.1f}" y="{frame.size + 14}" text-anchor="middle" fill="#444">{tick_label(value)}</text>')
+    for value in nice_ticks(frame.y0, frame.y0 + frame.span):
+        y = frame.pixels([[frame.x0, value]])[0, 1]
+        parts.append(f'<text x="-5" y="{y + 4:.1f}" text-anchor="end" fill="#444">{tick_label(value)}</text>')
+    parts.append(f'<text x="{frame.size / 2}" y="{frame.size + 27}" text-anchor="middle" fill="#444">{axis_names[0]}</text>')
+    parts.append(f'<g clip-path="url(#lab-clip-{key})">')
+    (cx, cy), = frame.pixels([centre])
+    scale = frame.size / frame.span
+    for sigma, dash in ((1, ""), (2, ' stroke-dasharray="5 4"')):
+        parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{max(sigma * scale, 1.5):.1f}" fill="none" '
+                     f'stroke="#222" stroke-width="1.5"{dash}/>')
+    if window is not None:
+        (wx, wy), = frame.pixels([[window.x0, window.y0 + window.span]])
+        side = max(window.span * scale, 3)
+        parts.append(f'<rect x="{wx:.1f}" y="{wy:.1f}" width="{side:.1f}" height="{side:.1f}" fill="none" '
+                     f'stroke="#1f5fa8" stroke-width="2"/>')
+    parts.append(f'<path d="{_cross_path(frame.pixels(draws))}" stroke="{DRAW_COLOUR}" stroke-width="1.8" fill="none"/>')
+    parts.append("</g></g></svg>")
+    return "".join(parts)
+
+
+# --- small bar charts ------------------------------------------------------------------------
+
+def digit_bars_svg(clear, unsure, height=64):
+    """How many samples the judge reads as each digit: a column per digit (0-9 written under it),
+    clear ones dark, unsure ones light on top, the count above."""
+    clear, unsure = list(clear), list(unsure)
+    top = max([c + u for c, u in zip(clear, unsure)] + [1])
+    col, bar_h = 22, height - 30
+    parts = [f'<svg class="lab-digit-bars" viewBox="0 0 {10 * col + 40} {height}" role="img" '
+             f'aria-label="{html.escape(digit_bars_label(clear, unsure))}" '
+             f'style="width: 100%; max-width: {10 * col + 40}px; font: 11px sans-serif">',
+             f'<text x="0" y="{height - 4}" fill="#555">digit</text>']
+    for digit in range(10):
+        x = 40 + digit * col
+        c_h, u_h = bar_h * clear[digit] / top, bar_h * unsure[digit] / top
+        base = height - 16
+        parts.append(f'<rect x="{x + 3}" y="{base - c_h:.1f}" width="{col - 6}" height="{c_h:.1f}" '
+                     f'fill="{PALETTE[digit]}"/>')
+        parts.append(f'<rect x="{x + 3}" y="{base - c_h - u_h:.1f}" width="{col - 6}" height="{u_h:.1f}" '
+                     f'fill="{PALETTE[digit]}" fill-opacity="0.3"/>')
+        if clear[digit] + unsure[digit]:
+            parts.append(f'<text x="{x + col / 2}" y="{base - c_h - u_h - 3:.1f}" text-anchor="middle" '
+                         f'fill="#333">{clear[digit] + unsure[digit]}</text>')
+        parts.append(f'<text x="{x + col / 2}" y="{height - 4}" text-anchor="middle" font-weight="bold" '
+                     f'fill="#222">{digit}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def digit_bars_label(clear, unsure):
+    """The bars in words, for screen readers."""
+    seen = [f"digit {d}: {c} clear, {u} unsure" for d, (c, u) in enumerate(zip(clear, unsure)) if c + u]
+    return "How many samples the judge reads as each digit. " + ("; ".join(seen) or "none")
+
+
+def share_bars_svg(rows, reference=0.5, reference_label="where the codes live"):
+    """Horizontal bars for shares in [0, 1]: rows of (label, value), with a dashed line at reference."""
+    label_w, bar_w, row_h = 150, 240, 20
+    height = row_h * len(rows) + 22
+    x_ref = label_w + bar_w * reference
+    words = "; ".join(f"{label}: {value:.2f}" for label, value in rows)
+    parts = [f'<svg class="lab-share-bars" viewBox="0 0 {label_w + bar_w + 40} {height}" role="img" '
+             f'aria-label="{html.escape(words)}" style="width: 100%; max-width: {label_w + bar_w + 40}px; '
+             'font: 12px sans-serif">']
+    for i, (label, value) in enumerate(rows):
+        y = 4 + i * row_h
+        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" fill="#222">{html.escape(label)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="{row_h - 6}" fill="#eee"/>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w * min(max(value, 0), 1):.1f}" height="{row_h - 6}" '
+                     'fill="#4e79a7"/>')
+        parts.append(f'<text x="{label_w + bar_w + 4}" y="{y + 12}" fill="#222">{value:.2f}</text>')
+    bottom = 4 + len(rows) * row_h
+    parts.append(f'<line x1="{x_ref}" x2="{x_ref}" y1="0" y2="{bottom}" stroke="#222" stroke-dasharray="4 3"/>')
+    parts.append(f'<text x="{x_ref}" y="{bottom + 12}" text-anchor="middle" fill="#444">'
+                 f'{reference:g}: {html.escape(reference_label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -7,15 +7,18 @@ address bar from the session and reads it on a session's first run.
 
 import math
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 TABS = ("explore", "compare", "interpolate", "lesson", "why")
 LATENT_SIZES = (2, 16)
 Z_LIMIT = 3.0  # the sliders' range: the bulk of the prior N(0, 1)
-MAX_SEED = 2**31 - 1
+MAX_SEED = 9999  # four digits: a seed a teacher can write on the board
 N_TEST = 10_000
 LESSON_STEPS = 7
 SAMPLE_COUNTS = (16, 36, 64, 100)
 AE_SAMPLING = ("prior", "fitted")
+STEP_RANGE = (5, 16)  # interpolation steps
+PATHS = ("linear", "spherical")  # interpolation paths
 MAX_PARAM_CHARS = 2000  # longer values are refused before any parsing
 MAX_BETA = 1000.0  # the KL weight: whether a model was trained at it is for the page to say
 MAX_FRAME = 10_000  # a replay position: whether the replay has that frame is for the page to say
@@ -35,6 +38,8 @@ class LinkState:
     lesson_sizes: tuple = ()  # the teacher's latent size per lesson step: ((step, dim), ...) by step
     beta: float | None = None  # Why it works: the β dial (None: the page's default)
     frame: int = 0  # Why it works: the replay's position, 0-based
+    steps: int = 10  # interpolation: how many steps, and the path
+    path: str = "linear"
     notes: tuple = field(default=(), compare=False)
 
 
@@ -106,7 +111,7 @@ def parse_link(params):
             refuse("z", f"expected {state.dim} comma-separated numbers between -{Z_LIMIT:g} and {Z_LIMIT:g}")
         state = replace(state, z=z)
     for key, lo, hi in (("seed", 0, MAX_SEED), ("a", 0, N_TEST - 1), ("b", 0, N_TEST - 1),
-                        ("step", 1, LESSON_STEPS), ("frame", 0, MAX_FRAME)):
+                        ("step", 1, LESSON_STEPS), ("frame", 0, MAX_FRAME), ("steps", *STEP_RANGE)):
         if key in get:
             value = _int_in(get[key], lo, hi)
             if value is None:
@@ -136,6 +141,11 @@ def parse_link(params):
             refuse("beta", f"expected a number from 0 to {MAX_BETA:g}")
         else:
             state = replace(state, beta=beta)
+    if "path" in get:
+        if get["path"] in PATHS:
+            state = replace(state, path=get["path"])
+        else:
+            refuse("path", f"expected {' or '.join(PATHS)}")
     return replace(state, notes=tuple(notes))
 
 
@@ -157,7 +167,7 @@ def link_params(state):
     params = {"tab": state.tab, "dim": str(state.dim)}
     if state.z is not None and any(abs(v) > 1e-9 for v in state.z):
         params["z"] = ",".join(f"{v:.3f}".rstrip("0").rstrip(".") if v else "0" for v in state.z)
-    for key in ("seed", "n", "a", "b", "step", "frame"):
+    for key in ("seed", "n", "a", "b", "step", "frame", "steps"):
         if getattr(state, key) != getattr(default, key):
             params[key] = str(getattr(state, key))
     if state.ae_sampling != default.ae_sampling:
@@ -166,7 +176,16 @@ def link_params(state):
         params["lsize"] = ",".join(f"{step}:{dim}" for step, dim in state.lesson_sizes)
     if state.beta is not None:
         params["beta"] = f"{state.beta:g}"
+    if state.path != default.path:
+        params["path"] = state.path
     return params
+
+
+def link_url(base, state):
+    """The full link to state: base (the app's address, without a query; None: a relative link) + its query."""
+    parts = urlsplit(base or "")
+    path = parts.path or ("/" if parts.netloc else "")  # http://host:8501 -> http://host:8501/, as browsers show it
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(link_params(state)), ""))
 
 
 def clamp_z(values, limit=Z_LIMIT):

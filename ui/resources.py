@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 import torch
+from threadpoolctl import threadpool_limits
 
 from model import CheckpointError, checkpoint_dir
 from model.family import load_family
@@ -28,6 +29,9 @@ def get_lab(latent_dim, folder, dataset=DEFAULT_DATASET):
     # One thread per request: with 2 cores and many students, parallel ops inside one
     # small forward pass only add contention.
     torch.set_num_threads(1)
+    # numpy's own BLAS too: its default of one thread per core turned each 128×128 eigh/inv of the
+    # judge's verdict from ~3 ms into 30-90 ms on this busy 2-core machine (README: Speed, New samples).
+    threadpool_limits(1)
     lab = load_lab(latent_dim, dataset, Path(folder) / dataset)
     lab.classify(lab.decode("vae", [0.0] * latent_dim))  # warm-up: the first forward pass is slow
     # Move everything alive now (models, torch, streamlit) out of the cyclic collector's scans:

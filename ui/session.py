@@ -9,7 +9,7 @@ each run writes the state back into the address bar, so copying the URL shares i
 import numpy as np
 import streamlit as st
 
-from ui.link import LinkState, clamp_z, link_params, parse_link
+from ui.link import LinkState, clamp_z, link_params, link_url, parse_link
 
 SLIDER_STEP = 0.01  # z is kept on the explorer sliders' grid
 
@@ -17,6 +17,7 @@ SLIDER_STEP = 0.01  # z is kept on the explorer sliders' grid
 DIM = "dim"  # sidebar: latent size
 PRESENTER = "presenter"  # sidebar: presenter mode
 TAB = "tab"  # st.tabs: the open tab's label
+# Kept values: a tab's widget edits them, but they must outlive the tab (bind() below).
 SEED = "seed"  # AE vs VAE: the draw's seed
 SAMPLE_COUNT = "n"  # AE vs VAE: how many samples
 AE_SAMPLING = "ae_sampling"  # AE vs VAE: prior or fitted
@@ -132,6 +133,27 @@ def assets_sent(dim):
 def set_assets_sent(dim, signature):
     """signature None: the page lost them, send them again."""
     st.session_state[assets_sent_key(dim)] = signature
+
+
+# --- kept values ----------------------------------------------------------------------------
+# Streamlit drops a widget's value at the end of a run that does not draw it (another tab was
+# open): AE vs VAE -> Lesson -> Next lost the seed (KeyError, found by bench/hall.py), and
+# Interpolate came back at #0 -> #0. So a tab's values live under keys of their own; the widget,
+# under widget_key(name), mirrors its value and writes changes back.
+
+def widget_key(name):
+    """The key of the widget that edits kept value `name`."""
+    return f"{name}_widget"
+
+
+def bind(name):
+    """Keyword arguments for the widget that edits kept value `name`: it shows the value and writes it back."""
+    st.session_state[widget_key(name)] = st.session_state[name]
+    return {"key": widget_key(name), "on_change": _keep, "args": (name,)}
+
+
+def _keep(name):
+    st.session_state[name] = st.session_state[widget_key(name)]
 
 
 # --- AE vs VAE, Interpolate, Lesson ---------------------------------------------------------
@@ -257,17 +279,16 @@ def set_replay_assets_sent(signature):
 
 # --- the shareable link ---------------------------------------------------------------------
 
-# Widgets drawn on one tab only. Streamlit drops a widget's value at the end of a run that does not
-# draw it: AE vs VAE -> Lesson -> Next lost the seed (KeyError), found by bench/hall.py. Written
-# back at the top of every run, the values are the session's own and outlive their widgets.
-TAB_WIDGETS = (SEED, SAMPLE_COUNT, AE_SAMPLING, FROM_DIGIT, TO_DIGIT, STEPS, PATH, BETA)
+# Widgets that hold their own value (not bound to a kept value, see bind): Streamlit drops a widget's
+# value at the end of a run that does not draw it, so it is written back at the top of every run.
+SELF_KEPT_WIDGETS = (BETA,)
 
 
 def init_from_link():
     """On a session's first run, seed every control from the URL (defaults where it is odd);
-    on later runs, keep the values of the widgets the open tab does not draw."""
+    on later runs, keep the self-kept widgets' values."""
     if LINK_NOTES in st.session_state:
-        for key in TAB_WIDGETS:
+        for key in SELF_KEPT_WIDGETS:
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
         return
@@ -275,7 +296,7 @@ def init_from_link():
     st.session_state.update({
         DIM: link.dim, TAB: TAB_LABELS[link.tab], SEED: link.seed, SAMPLE_COUNT: link.n,
         AE_SAMPLING: link.ae_sampling, FROM_DIGIT: link.a, TO_DIGIT: link.b, LESSON_STEP: link.step,
-        STEPS: 10, PATH: "linear", PRESENTER: False, LINK_NOTES: list(link.notes),
+        STEPS: link.steps, PATH: link.path, PRESENTER: False, LINK_NOTES: list(link.notes),
         BETA: link.beta, REPLAY_FRAME: link.frame,
     })
     if link.z is not None:
@@ -287,9 +308,14 @@ def current_link():
     dim = latent_dim()
     a, b = endpoints()
     return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
-                     a=a, b=b, step=lesson_step(),
+                     a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
                      beta=widget_value(BETA), frame=replay_frame())
+
+
+def share_url():
+    """The link to what this session shows, for a student to copy (relative where the page's address is unknown)."""
+    return link_url(st.context.url, current_link())
 
 
 def sync_link():

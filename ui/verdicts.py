@@ -1,28 +1,137 @@
-"""The digit judge's verdict on a set of images, in plain words and numbers."""
+"""The digit judge's verdict on a set of images in plain words, and the sentences that compare
+the AE's panel with the VAE's — written from the counts on screen, so they cannot claim a
+difference the draw does not show."""
+
+from dataclasses import dataclass
 
 import streamlit as st
+
+from ui.charts import digit_bars_svg
+
+CLEAR_HELP = (
+    "The **judge** is a separate digit classifier, trained on real handwritten digits. **Clear**: it is at least "
+    "90 % sure which digit it is, and the image looks like real digits to it. **Unsure**: it leans towards a digit "
+    "but less surely, or the image is unlike every real digit. **Not a digit**: it reads the image as none of the ten."
+)
+DISTANCE_HELP = (
+    "**Fréchet distance** in the judge's eyes: how far these images, as a batch, are from the 10,000 real test "
+    "digits — both their average look and their spread. 0 = like real digits; a few dozen images always score "
+    "higher than thousands would, so compare panels of the same size."
+)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the judge made of one panel, as counts: the numbers its words and bars are written from."""
+
+    n: int
+    clear: int
+    unsure: int
+    none: int
+    clear_by_digit: tuple  # 10 counts: samples read clearly as each digit
+    unsure_by_digit: tuple  # 10 counts: samples leaning towards each digit, not clearly
+    frechet: float
+
+    @property
+    def variety(self):
+        """How many different digits appear clearly."""
+        return sum(1 for c in self.clear_by_digit if c)
+
+    @property
+    def distance(self):
+        """The Fréchet distance as shown: a whole number."""
+        return round(self.frechet)
+
+
+def tally(verdict):
+    """The judge's Verdict (model.judge) -> Tally."""
+    calls, digits = verdict.calls, verdict.predictions
+    by_digit = {call: tuple(sum(1 for c, d in zip(calls, digits) if c == call and d == digit) for digit in range(10))
+                for call in ("clear", "unsure")}
+    return Tally(n=verdict.n, clear=calls.count("clear"), unsure=calls.count("unsure"), none=calls.count("none"),
+                 clear_by_digit=by_digit["clear"], unsure_by_digit=by_digit["unsure"], frechet=float(verdict.frechet))
 
 
 def clear_count(verdict):
     """How many of the judged images look like a clear digit."""
-    return round(verdict.confident_share * verdict.n)
+    return verdict.calls.count("clear")
 
 
-def verdict_markdown(verdict):
-    """The judge's verdict in plain words and numbers."""
-    clear = clear_count(verdict)
-    seen = [d for d, c in enumerate(verdict.histogram) if c]
-    missing = [d for d, c in enumerate(verdict.histogram) if not c]
-    counts = " ".join(f"**{d}**×{c}" for d, c in enumerate(verdict.histogram) if c)
-    junk = f" · **{verdict.not_digits}** look like no digit at all" if verdict.not_digits else ""
-    lines = [
-        f"**{clear} of {verdict.n}** look like a clear digit (judge ≥ 90 % sure){junk}.",
-        f"Digits the judge sees: {counts or 'none'}"
-        + (f" — never: {', '.join(map(str, missing))}" if missing and len(seen) > 0 else ""),
-        f"Fréchet distance to real digits: **{verdict.frechet:.1f}** (lower is more digit-like).",
-    ]
-    return "  \n".join(lines)
+def counts_markdown(t):
+    return (f"**{t.clear} of {t.n}** look like a clear digit · **{t.unsure}** unsure · "
+            f"**{t.none}** not a digit")
+
+
+def digits_markdown(t):
+    return (f"Which digits the judge reads (dark: clear, light: unsure): **{t.variety}** different digits "
+            "appear clearly")
+
+
+def distance_markdown(t):
+    return f"Distance to real digits: **{t.distance}** (Fréchet, lower is better)"
 
 
 def show_verdict(verdict):
-    st.markdown(verdict_markdown(verdict))
+    """The judge's verdict under a panel: counts, which digits appear (bars), distance to real digits."""
+    t = tally(verdict)
+    st.markdown(counts_markdown(t), help=CLEAR_HELP)
+    st.markdown(f"{digits_markdown(t)}  \n{digit_bars_svg(t.clear_by_digit, t.unsure_by_digit)}",
+                unsafe_allow_html=True)
+    st.markdown(distance_markdown(t), help=DISTANCE_HELP)
+    return t
+
+
+# --- the AE's panel against the VAE's --------------------------------------------------------
+
+def count_sentence(ae, vae, ae_sampling):
+    """Who makes more clear digits on this draw."""
+    if ae_sampling == "fitted":
+        start = "With a bell curve fitted to its own codes, the AE makes"
+        if ae.clear > vae.clear:
+            return f"{start} **more** clear digits than the VAE: **{ae.clear}** vs **{vae.clear}**."
+        if ae.clear == vae.clear:
+            return f"{start} **as many** clear digits as the VAE: **{ae.clear}** each."
+        return f"{start} **{ae.clear}** clear digits, still fewer than the VAE's **{vae.clear}**."
+    start = f"From the same {vae.n} random points"
+    if vae.clear > ae.clear:
+        return f"{start}, the VAE makes **{vae.clear}** clear digits and the AE **{ae.clear}**."
+    if vae.clear == ae.clear:
+        return f"{start}, both make **{vae.clear}** clear digits: on this draw the count does not tell them apart."
+    return f"{start}, the AE makes more clear digits than the VAE on this draw: **{ae.clear}** vs **{vae.clear}**."
+
+
+def wins(better, worse):
+    """What `better`'s panel shows that `worse`'s does not: more different digits, closer to real digits."""
+    found = []
+    if better.variety > worse.variety:
+        found.append(f"more different digits (**{better.variety}** vs **{worse.variety}**)")
+    if better.distance < worse.distance:
+        found.append(f"images closer to real digits (distance **{better.distance}** vs **{worse.distance}**)")
+    return found
+
+
+def contrast_sentences(ae, vae):
+    """Variety and distance to real digits, said only where this draw shows a difference."""
+    vae_wins, ae_wins = wins(vae, ae), wins(ae, vae)
+    still = " still" if ae.clear >= vae.clear else ""
+    lines = []
+    if vae_wins:
+        lines.append(f"Where the VAE{still} wins: " + " and ".join(vae_wins) + ".")
+    if ae_wins:
+        lines.append("Where the AE wins on this draw: " + " and ".join(ae_wins) + ".")
+    if ae.variety == vae.variety:
+        lines.append(f"Both show **{ae.variety}** different digits clearly.")
+    return lines
+
+
+def why_sentence(ae_sampling):
+    if ae_sampling == "fitted":
+        return ("What the AE needed: a bell curve fitted to its codes *after* training. The VAE has it built in — its "
+                "training keeps its codes inside the standard bell curve N(0, I) — so it samples straight from it.")
+    return ("Why: the VAE was trained to keep its codes inside the standard bell curve N(0, I), where these points "
+            "come from; nothing told the AE where to put its codes (see where the draws land, below).")
+
+
+def comparison_sentences(ae, vae, ae_sampling):
+    """What this draw shows, AE against VAE, in plain words from the two tallies."""
+    return [count_sentence(ae, vae, ae_sampling), *contrast_sentences(ae, vae), why_sentence(ae_sampling)]

@@ -1,7 +1,7 @@
 """One module per tab, each with one `*_panel(lab)` fragment that app.py places in its tab.
 
 explore.py      sliders, the decoded digit and the clickable latent map (the explorer element)
-compare.py      AE vs VAE: the same random draws through both, judged
-interpolate.py  a walk from one test digit to another in both latent spaces
+compare.py      AE vs VAE: the same random draws through both, judged, and where they land
+interpolate.py  a walk from one test digit to another in both latent spaces, beside 200 random pairs
 lesson.py       the article's argument, one live step at a time
 """

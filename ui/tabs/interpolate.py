@@ -1,4 +1,5 @@
-"""Interpolation tab: walk from one test digit to another in both latent spaces."""
+"""Interpolation tab: walk from one test digit to another in both latent spaces, next to the
+average over many random pairs (interpolating is not where the AE and the VAE differ)."""
 
 import random
 
@@ -6,12 +7,16 @@ import numpy as np
 import streamlit as st
 
 from model.latent import lerp, slerp
+from model.measures import interpolation_clear_share
 from ui import session
+from ui.components.copylink import copy_link
 from ui.images import show_tiles
-from ui.link import N_TEST
-from ui.verdicts import clear_count
+from ui.link import N_TEST, PATHS, STEP_RANGE
+from ui.resources import get_lab, lab_key
 
-PATHS = {"linear": "Linear", "spherical": "Spherical (VAE only)"}
+PATH_LABELS = {"linear": "Straight line", "spherical": "Along the sphere (VAE only)"}
+AVERAGE_PAIRS, AVERAGE_STEPS = 200, 10  # the random pairs the chosen one is set against
+ABOUT_EQUAL = 0.05  # shares closer than this (5 points in 100) are "about equal"
 
 
 def on_random_endpoints():
@@ -32,28 +37,73 @@ def path(lab, kind, a, b, steps, method):
     return walk(lab.code(kind, a), lab.code(kind, b), steps)
 
 
+def between_clear(calls):
+    """How many of the steps strictly between the two ends look like a clear digit."""
+    return sum(1 for call in calls[1:-1] if call == "clear")
+
+
+def average_share(lab, kind):
+    """Clear share along straight paths between AVERAGE_PAIRS random pairs of different digits (cached per server)."""
+    return _average_share(*lab_key(lab), kind)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Walking 200 random pairs…")
+def _average_share(latent_dim, dataset, folder, kind):
+    lab = get_lab(latent_dim, folder, dataset)
+    return interpolation_clear_share(lab.net(kind), lab.judge, lab.spaces[kind].codes, lab.labels,
+                                     pairs=AVERAGE_PAIRS, steps=AVERAGE_STEPS)
+
+
+def pair_sentence(ae_clear, vae_clear, between):
+    """This pair, AE against VAE, in words."""
+    if abs(ae_clear - vae_clear) <= 1:
+        return f"On this pair both walks stay about as clear: AE **{ae_clear}**, VAE **{vae_clear}** of {between}."
+    better, worse = ("VAE", "AE") if vae_clear > ae_clear else ("AE", "VAE")
+    counts = {"AE": ae_clear, "VAE": vae_clear}
+    return (f"On this pair the {better}'s walk stays clear on more steps: **{counts[better]}** vs "
+            f"**{counts[worse]}** of {between}, but one pair proves little.")
+
+
+def average_sentence(ae_share, vae_share):
+    """The average over many random pairs, and what it says."""
+    numbers = (f"Over {AVERAGE_PAIRS} random pairs of different digits ({AVERAGE_STEPS} steps, straight lines), the "
+               f"steps between look clear {ae_share:.0%} of the time for the AE and {vae_share:.0%} for the VAE")
+    if abs(ae_share - vae_share) < ABOUT_EQUAL:
+        return (f"{numbers}: **about equal**. Walking from one real digit's code to another's works for both; "
+                "where they differ is where *random* points land (see AE vs VAE).")
+    better = "VAE" if vae_share > ae_share else "AE"
+    return f"{numbers}: the {better}'s walks stay clear more often."
+
+
 @st.fragment
 def interpolate_panel(lab):
     c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
-    c1.number_input("From test digit #", 0, N_TEST - 1, key=session.FROM_DIGIT, step=1)
-    c2.number_input("To test digit #", 0, N_TEST - 1, key=session.TO_DIGIT, step=1)
-    c3.slider("Steps", 5, 16, key=session.STEPS)
-    c4.radio("Path", list(PATHS), key=session.PATH, format_func=PATHS.get, horizontal=True)
+    c1.number_input("From test digit #", 0, N_TEST - 1, step=1, **session.bind(session.FROM_DIGIT))
+    c2.number_input("To test digit #", 0, N_TEST - 1, step=1, **session.bind(session.TO_DIGIT))
+    c3.slider("Steps", *STEP_RANGE, **session.bind(session.STEPS))
+    c4.radio("Path", PATHS, format_func=PATH_LABELS.get, horizontal=True, **session.bind(session.PATH))
     b1, b2, _ = st.columns([1, 1.4, 2])
     b1.button("Random endpoints", icon=":material/casino:", on_click=on_random_endpoints, width="stretch")
     clicks = len(session.map_clicks(lab.latent_dim))
-    b2.button("From my last two map clicks", icon=":material/ads_click:", on_click=on_endpoints_from_clicks, args=(lab,), width="stretch",
-              disabled=clicks < 2, help="Click two places on the Explore map first: the nearest test digits "
-                                        "become the endpoints.")
-    (a, b), steps = session.endpoints(), session.steps()
+    b2.button("From my last two map clicks", icon=":material/ads_click:", on_click=on_endpoints_from_clicks,
+              args=(lab,), width="stretch", disabled=clicks < 2,
+              help="Click two places on the Explore map first: the nearest test digits become the endpoints.")
+    (a, b), steps, method = session.endpoints(), session.steps(), session.path()
     st.markdown(f"From a **{lab.labels[a]}** (#{a}) to a **{lab.labels[b]}** (#{b}), {steps} steps, "
                 "each model walking between its own codes of the two digits.")
+    between = steps - 2
+    clear = {}
     for kind in ("ae", "vae"):
-        images = lab.decode(kind, path(lab, kind, a, b, steps, session.path()))
-        clear = clear_count(lab.judge_images(images))
-        name = "AE" if kind == "ae" else "VAE"
-        show_tiles(images, steps, f"{name}: {clear} of {steps} steps look like a clear digit",
-                   f"{kind} interpolation", scale=3)
-    if session.path() == "spherical":
-        st.caption("The AE row stays linear: it has no prior whose typical radius a spherical path would keep.")
+        images = lab.decode(kind, path(lab, kind, a, b, steps, method))
+        clear[kind] = between_clear(lab.judge_images(images).calls)
+        show_tiles(images, steps, f"{kind.upper()}: {clear[kind]} of the {between} steps between the two digits "
+                                  "look like a clear digit", f"{kind} interpolation", scale=3)
+    if method == "spherical":
+        st.caption("The AE row stays a straight line: it has no bell curve whose typical radius a walk along the "
+                   "sphere would keep.")
+    st.markdown(pair_sentence(clear["ae"], clear["vae"], between))
+    st.markdown(average_sentence(average_share(lab, "ae"), average_share(lab, "vae")),
+                help=f"The judge's calls on the {AVERAGE_STEPS - 2} images between the two ends of each path, averaged over "
+                     f"{AVERAGE_PAIRS} random pairs of test digits of different classes (model.measures.interpolation_clear_share).")
+    copy_link(session.share_url(), key="interpolate-link")
     session.sync_link()
