@@ -142,7 +142,7 @@ def ae_map(lab, trace):
     space = lab.spaces["ae"]
     frame, codes = maps.codes_map(lab, "ae")
     code = space.projection.forward(trace.ae_code)
-    off = "" if frame.contains(code) else " (outside the window: shown at its edge)"
+    off = "" if frame.holds([code])[0] else " (outside the window: shown at its edge)"
     return {"codes": codes, "svg": maps.svg(frame, axis_titles(lab), [maps.cross(frame, code)], "ae"),
             "alt": f"The auto-encoder's map with its code at {point_text(code)}",
             "caption": f"Auto-encoder: one point, its code {point_text(code)}{off}, on its own map of the test "

@@ -44,7 +44,7 @@ function mapPicture({ width, height, left, top, size }) {
   const frame = el("div", { class: "drawview-map", role: "img",
                             style: `max-width:${width}px;aspect-ratio:${width} / ${height}` }, marks);
   const map = picture(frame);
-  return { ...map, marks, frame, onPlot, left, top, size, codes: null, dots: null };
+  return { ...map, marks, frame, onPlot, size, codes: null, dots: null };
 }
 
 // The layer under the marks, made on first use: an <img> for a picture of the codes, or a canvas
@@ -94,12 +94,12 @@ function show(item, { src, alt, caption }, loading) {
   setText(item.caption, caption);
 }
 
-// The test codes near a close-up, as dots in their label's colour ({xy: [x, y, ...] in map px, labels}).
-function drawDots(canvas, map, { xy, labels }, { colours, radius }) {
+// The test codes near a close-up, as dots in their label's colour ({xy: [x, y, ...] in the plot's px, labels}).
+function drawDots(canvas, { xy, labels }, { colours, radius }) {
   const ctx = canvas.getContext("2d");
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  ctx.setTransform(DOTS_SCALE, 0, 0, DOTS_SCALE, -DOTS_SCALE * map.left, -DOTS_SCALE * map.top);  // map px in
+  ctx.setTransform(DOTS_SCALE, 0, 0, DOTS_SCALE, 0, 0);  // the dots come in the plot's CSS px
   colours.forEach((colour, label) => {  // one path per colour: up to ~2,000 dots at 16-D
     ctx.beginPath();
     labels.forEach((l, i) => {
@@ -114,7 +114,7 @@ function drawDots(canvas, map, { xy, labels }, { colours, radius }) {
 
 function showMap(map, { codes, dots, svg, alt, caption }, style, loading) {
   if (codes) setSrc(layer(map, "codes"), codes, loading);
-  if (dots) drawDots(layer(map, "dots"), map, dots, style);
+  if (dots) drawDots(layer(map, "dots"), dots, style);
   if (map.codes) map.codes.hidden = !codes;
   if (map.dots) map.dots.hidden = !dots;
   if (map.svg !== svg) {  // built by the server from numbers and escaped words: no input of the student's
