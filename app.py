@@ -15,6 +15,7 @@ from ui.link import LATENT_SIZES
 from ui.reconnect import rerun_on_reconnect
 from ui.resources import lab_or_error
 from ui.tabs.compare import compare_panel
+from ui.tabs.draw import draw_panel
 from ui.tabs.explore import explore_panel
 from ui.tabs.interpolate import interpolate_panel
 from ui.tabs.lesson import lesson_panel
@@ -64,7 +65,7 @@ def main():
         st.info("The other latent size may still work: switch it in the sidebar.")
         return
     tabs = st.tabs(list(session.TAB_LABELS.values()), key=session.TAB, on_change="rerun")
-    panels = (explore_panel, compare_panel, interpolate_panel, lesson_panel, why_panel)
+    panels = (explore_panel, compare_panel, interpolate_panel, lesson_panel, why_panel, draw_panel)
     for tab, panel in zip(tabs, panels):
         if tab.open:
             with tab:

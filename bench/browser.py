@@ -22,6 +22,9 @@ DIGIT = 'img[alt="decoded digit"]'
 SLIDER = '.lab-explorer input[type="range"]'
 MAP = '[data-testid="latent-map"]'
 MAP_READY = MAP + "[data-view]"  # the map sets its axes (data-view) once it has drawn
+PAD = '[data-testid="drawpad-canvas"]'  # the Draw tab's pad
+SEVEN = ((0.25, 0.2), (0.75, 0.2), (0.42, 0.85))  # a 7 in one stroke (fractions of the pad): the bar, then down
+DRAWVIEW = '[data-testid="drawview"]'  # the Draw tab's results: data-shown names the drawing it has drawn
 
 
 def rss_mb(pid):
@@ -168,6 +171,19 @@ JS_ANSWER_MS = """(timeout) => new Promise((resolve) => {
     observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
     setTimeout(() => { observer.disconnect(); resolve(null); }, timeout);
 })"""
+# The Draw tab's latency is timed from the stroke's end (the pointerup's timestamp) until the
+# results element says it shows a new drawing (its marks drawn, every changed picture decoded).
+JS_RECORD_STROKE_END = "addEventListener('pointerup', (e) => { window.__labInputAt = e.timeStamp; }, true);"
+JS_SHOWN_MS = """([old, timeout]) => new Promise((resolve) => {
+    const shown = () => document.querySelector('[data-testid="drawview"]')?.dataset.shown;
+    const done = () => shown() !== undefined && shown() !== old;
+    if (done()) return resolve(performance.now() - window.__labInputAt);
+    const observer = new MutationObserver(() => {
+        if (done()) { observer.disconnect(); resolve(performance.now() - window.__labInputAt); }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-shown'] });
+    setTimeout(() => { observer.disconnect(); resolve(null); }, timeout);
+})"""
 JS_IMAGES_LOADED = "Array.from(document.images).every(i => i.complete)"  # loaded or failed
 JS_BROKEN_IMAGES = "Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).length"
 
@@ -233,6 +249,27 @@ def click_slider(page, i, rng):
     track.scroll_into_view_if_needed()
     current = page.locator(SLIDER).nth(i).evaluate(JS_SLIDER_FRACTION)
     page.mouse.click(*random_track_point(rng, track.bounding_box(), current))
+
+
+def pad_points(page, points):
+    """Page pixels of points given as fractions of the Draw tab's pad."""
+    box = page.locator(PAD).bounding_box()
+    return [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+
+
+def draw_stroke(page, points, steps=8):
+    """One stroke with the mouse through points (fractions of the pad), pressed from the first to the last."""
+    xy = pad_points(page, points)
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=steps)
+    page.mouse.up()
+
+
+def drawing_shown(page):
+    """Which drawing the Draw tab's results show (their data-shown), or None."""
+    return page.evaluate(f"document.querySelector('{DRAWVIEW}')?.dataset.shown ?? null")
 
 
 def server_log_health(log_text):

@@ -10,7 +10,9 @@ with a max filter (about a third of the scale on each side), and placed at a ran
   - after prepare_drawing (the target: within 5 points of untouched),
   - after a naive resize of the whole pad to 28×28 (what happens without preparation),
   - after prepare_drawing of the pad first reduced to 140×140 (what the drawing pad element sends
-    Python: ui/components/drawpad, PAYLOAD_SIZE) and to 56×56 (a smaller payload's cost).
+    Python: ui/components/drawpad, PAYLOAD_SIZE) and to 56×56 (a smaller payload's cost),
+  - and the 140×140 one after the link's 4-bit code (ui.link.pack_drawing): what the app's models see.
+It also reports how long that code is, in characters of a link.
 One CPU thread; not a test (no timing asserts).
 """
 
@@ -30,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from model import DrawingError, checkpoint_dir, load_model, prepare_drawing  # noqa: E402
 from model.data import load_test_images  # noqa: E402
 from model.judge import classify  # noqa: E402
+from ui.link import pack_drawing, unpack_drawing  # noqa: E402
 
 PAD = 280
 
@@ -71,6 +74,11 @@ def prepared(pads):
     return torch.cat(out), refused
 
 
+def through_the_link(images):
+    """Each image after the link's code: what the app keeps and its models see."""
+    return torch.stack([torch.from_numpy(unpack_drawing(pack_drawing(image))) for image in images]).unsqueeze(1)
+
+
 def accuracy(judge, images, labels):
     digits, _, _ = classify(judge, images)
     return float((digits == labels).mean())
@@ -93,16 +101,19 @@ def main(argv=None):
     made = time.perf_counter()
     ready, refused = prepared(pads)
     prep_seconds = time.perf_counter() - made
+    sent = prepared([shrink(p, 140) for p in pads])[0]
     rows = {
         "untouched test digits": accuracy(judge, images, labels),
         "prepare_drawing(280×280 pad)": accuracy(judge, ready, labels),
         "naive resize of the pad to 28×28": accuracy(judge, as_batch([shrink(p, 28) for p in pads]), labels),
-        "prepare_drawing(pad reduced to 140×140)": accuracy(judge, prepared([shrink(p, 140) for p in pads])[0],
-                                                            labels),
+        "prepare_drawing(pad reduced to 140×140)": accuracy(judge, sent, labels),
         "prepare_drawing(pad reduced to 56×56)": accuracy(judge, prepared([shrink(p, 56) for p in pads])[0], labels),
+        "… 140×140, then the link's 4-bit code (the app)": accuracy(judge, through_the_link(sent), labels),
     }
+    link_chars = [len(pack_drawing(image)) for image in sent]
     for name, value in rows.items():
-        print(f"{name:42s} {100 * value:6.2f} %")
+        print(f"{name:48s} {100 * value:6.2f} %")
+    print(f"the link's code: {np.median(link_chars):.0f} characters (median), {max(link_chars)} at most")
     gap = rows["untouched test digits"] - rows["prepare_drawing(280×280 pad)"]
     print(f"gap to untouched: {100 * gap:.2f} points (target ≤ 5); refused by prepare_drawing: {refused}")
     print(f"prepare_drawing: {1000 * prep_seconds / len(pads):.2f} ms per 280×280 pad (1 thread; "
@@ -112,6 +123,7 @@ def main(argv=None):
         "n": len(pads), "seed": args.seed, "pad": PAD, "scale": [3, 10],
         "accuracy": rows, "gap_points": 100 * gap, "target_gap_points": 5, "refused": refused,
         "prepare_ms_per_pad": 1000 * prep_seconds / len(pads),
+        "link_chars": {"median": float(np.median(link_chars)), "max": max(link_chars)},
         "date": time.strftime("%Y-%m-%d"),
     }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

@@ -1,16 +1,18 @@
 """Latency as a student's browser sees it: real Chromium against a running Latent Lab server.
 
-    python bench/latency.py [--url http://127.0.0.1:8501] [--moves 30] [--clicks 30] [--samples 20]
+    python bench/latency.py [--url http://127.0.0.1:8501] [--moves 30] [--clicks 30] [--samples 20] [--drawings 15]
 
 Without --url it starts its own server. Prints a table and writes bench/results/latency.json.
 Each interaction is timed inside the page, from the input event's own timestamp to the moment
 the new image is decoded (bench/browser.py: JS_RECORD_INPUT, JS_NEXT_IMAGE_MS); where to
-click is worked out before, so Playwright's own work is not counted.
+click is worked out before, so Playwright's own work is not counted. A drawing is timed from the
+stroke's end (its pointerup) until the Draw tab's results have drawn it (bench/browser.py: JS_SHOWN_MS).
 """
 
 import argparse
 import contextlib
 import json
+import os
 import platform
 import random
 import sys
@@ -22,11 +24,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import (DIGIT, JS_ANSWER_MS, JS_NEXT_IMAGE_MS, JS_RECORD_INPUT, MAP, SLIDER, launch,  # noqa: E402
+from bench.browser import (DIGIT, DRAWVIEW, JS_ANSWER_MS, JS_NEXT_IMAGE_MS, JS_RECORD_INPUT,  # noqa: E402
+                           JS_RECORD_STROKE_END, JS_SHOWN_MS, MAP, SEVEN, SLIDER, draw_stroke, drawing_shown, launch,
                            map_pixel, map_ranges, open_app, random_map_point, random_track_point, slider_track,
                            slider_values, src, streamlit_server, wait_idle)
 
-TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 150,
+TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 150, "drawing": 200,
               "slider_answer": None, "map_answer": None}  # the server's answer: the judge's caption
 
 
@@ -97,6 +100,26 @@ def new_samples(page, n):
     return times
 
 
+def drawings(page, n, rng):
+    """n sevens drawn in two strokes on a cleared pad (the bar, then the stem), jittered: each stroke
+    timed from its end until the results show it."""
+    times = []
+    for _ in range(n):
+        page.get_by_role("button", name="Clear").click()
+        page.wait_for_selector(DRAWVIEW, state="hidden")
+        wait_idle(page)
+        jitter = [(fx + rng.uniform(-0.05, 0.05), fy + rng.uniform(-0.05, 0.05)) for fx, fy in SEVEN]
+        for stroke in (jitter[:2], jitter[1:]):
+            before = drawing_shown(page)
+            draw_stroke(page, stroke)
+            shown = page.evaluate(JS_SHOWN_MS, [before, 15_000])
+            if shown is None:
+                raise TimeoutError("the Draw tab showed no new results within 15 s of a stroke")
+            times.append(shown)
+            wait_idle(page)
+    return times
+
+
 def run(url, args):
     from playwright.sync_api import sync_playwright
 
@@ -106,22 +129,30 @@ def run(url, args):
         browser = launch(p)
         for dim in (2, 16):
             cold_page(browser, url, dim, 1)  # warm the server's caches for this size
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.add_init_script(JS_RECORD_INPUT)
-            open_app(page, url, f"?dim={dim}")
-            moves, clicks = slider_moves(page, args.moves, rng), map_clicks(page, args.clicks, rng)
-            row = {"cold_page": stats(cold_page(browser, url, dim, args.cold)),
-                   "slider": stats([shown for shown, _ in moves]), "slider_answer": stats([a for _, a in moves]),
-                   "map_click": stats([shown for shown, _ in clicks]), "map_answer": stats([a for _, a in clicks])}
-            open_app(page, url, f"?dim={dim}&tab=compare")
-            row["new_samples"] = stats(new_samples(page, args.samples))
-            page.close()
+            row = {}
+            if args.only in (None, "explore"):
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                page.add_init_script(JS_RECORD_INPUT)
+                open_app(page, url, f"?dim={dim}")
+                moves, clicks = slider_moves(page, args.moves, rng), map_clicks(page, args.clicks, rng)
+                row = {"cold_page": stats(cold_page(browser, url, dim, args.cold)),
+                       "slider": stats([shown for shown, _ in moves]), "slider_answer": stats([a for _, a in moves]),
+                       "map_click": stats([shown for shown, _ in clicks]), "map_answer": stats([a for _, a in clicks])}
+                open_app(page, url, f"?dim={dim}&tab=compare")
+                row["new_samples"] = stats(new_samples(page, args.samples))
+                page.close()
+            if args.only in (None, "drawing"):
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                page.add_init_script(JS_RECORD_STROKE_END)  # timed from the stroke's end, not its start
+                open_app(page, url, f"?dim={dim}&tab=draw")
+                row["drawing"] = stats(drawings(page, args.drawings, rng))
+                page.close()
             results[f"{dim}d"] = row
         browser.close()
     return results
 
 
-def report(results, out):
+def report(results, out, load_average):
     print(f"{'interaction':<14}{'size':>6}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'target':>9}  ok")
     failed = []
     for size, row in results.items():
@@ -132,10 +163,13 @@ def report(results, out):
             print(f"{name:<14}{size:>6}{s['n']:>5}{s['p50_ms']:>9.0f}{s['p95_ms']:>9.0f}{target or '-':>9}  "
                   f"{'-' if target is None else 'yes' if ok else 'NO'}")
     data = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, "
-            f"{__import__('os').cpu_count()} cores", "targets_p95_ms": TARGETS_MS, "results": results,
-            "missed": failed,
+            f"{os.cpu_count()} cores", "targets_p95_ms": TARGETS_MS, "results": results,
+            "missed": failed, "load_average_start_end": load_average,
             "method": "Debian Chromium via Playwright; in the page, from the input event's timestamp to the new "
-                      "image decoded; slider = mouse click on a random track position; cold page = navigation -> "
+                      "image decoded; slider = mouse click on a random track position; drawing = a mouse stroke on the "
+                      "Draw tab's pad, from its pointerup to the results element showing it (its changed pictures "
+                      "decoded); "
+                      "cold page = navigation -> "
                       "all images loaded and the map drawn, server already up and warm for that size"}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=2))
@@ -149,13 +183,17 @@ def main():
     parser.add_argument("--moves", type=int, default=30)
     parser.add_argument("--clicks", type=int, default=30)
     parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--drawings", type=int, default=15, help="sevens drawn per size, two strokes each")
+    parser.add_argument("--only", choices=("explore", "drawing"),
+                        help="only these interactions (explore: cold page, sliders, map, new samples)")
     parser.add_argument("--cold", type=int, default=5)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latency.json"))
     args = parser.parse_args()
     server = contextlib.nullcontext((args.url, None)) if args.url else streamlit_server()
+    load = [round(os.getloadavg()[0], 1)]  # other work on this shared machine slows every number
     with server as (url, _):
         results = run(url, args)
-    report(results, Path(args.out))
+    report(results, Path(args.out), load + [round(os.getloadavg()[0], 1)])
 
 
 if __name__ == "__main__":

@@ -11,17 +11,20 @@ centred by its bounding box.
     prepare_photo(png_or_jpeg)    # bytes of a photo or scan of a handwritten digit
 
 Both return a float tensor [1, 1, 28, 28] in [0, 1], or raise DrawingError (a ValueError) whose
-message a page can show as it is. Pure numpy/torch/PIL.
+message a page can show as it is. `through_both(lab, image, eps)` then puts a prepared drawing
+through the AE and the VAE at once (the Draw tab's Trace). Pure numpy/torch/PIL.
 """
 
 import io
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from PIL import Image, ImageOps
 
 from model.data import DATASETS
+from model.networks import reparameterize
 
 SIZE = 28  # the data sets' image size
 DIGIT_BOX = 20  # MNIST: the bounding box is scaled to fit this
@@ -256,3 +259,42 @@ def _read_image(data):
         image = image.convert("RGBA" if has_alpha else "RGB")  # RGB: read as a photo, not as ink-bright
         image.thumbnail((PHOTO_SIDE, PHOTO_SIDE), Image.Resampling.LANCZOS)
         return np.asarray(image)
+
+
+# ---------------------------------------------------------------- through the models
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A prepared drawing through both models of one latent size: everything the Draw tab shows."""
+
+    image: torch.Tensor  # [1, 1, 28, 28]: what the models see
+    ae_code: np.ndarray  # [d]: the AE's code, one point
+    ae_recon: torch.Tensor  # [1, 1, 28, 28]: the AE's decoder at that point
+    mu: np.ndarray  # [d]: the VAE's posterior q(z | x) = N(mu, sigma²), its mean...
+    sigma: np.ndarray  # [d]: ...and its standard deviations
+    eps: np.ndarray  # [n, d]: the noise, drawn from N(0, I)
+    z: np.ndarray  # [n, d]: the samples, z = mu + sigma * eps
+    vae_recon: torch.Tensor  # [1, 1, 28, 28]: the VAE's decoder at mu
+    samples: torch.Tensor  # [n, 1, 28, 28]: the VAE's decoder at each z
+    readings: tuple  # the judge's Reading of image, ae_recon and vae_recon
+
+
+def through_both(lab, image, eps):
+    """A prepared image [1, 1, 28, 28] through lab's AE and VAE, with eps [n, d] as the noise.
+
+    One encode per model, one decode per model (the VAE decodes mu and the n samples as one
+    batch) and one pass of the judge over the drawing and its two reconstructions: a stroke's whole
+    cost on the server. (Judging the samples too would cost the judge ~3× more.)
+    """
+    eps = torch.as_tensor(np.asarray(eps, dtype=np.float32)).reshape(-1, lab.latent_dim)
+    with torch.inference_mode():
+        ae_code = lab.ae.encode(image)
+        ae_recon = lab.ae.decode(ae_code)
+        mu, logvar = lab.vae.posterior(image)
+        z = reparameterize(mu, logvar, eps=eps)
+        decoded = lab.vae.decode(torch.cat([mu, z]))
+    readings = lab.readings(torch.cat([image, ae_recon, decoded[:1]]))
+    return Trace(image=image, ae_code=ae_code[0].double().numpy(), ae_recon=ae_recon, mu=mu[0].double().numpy(),
+                 sigma=torch.exp(0.5 * logvar[0]).double().numpy(), eps=eps.double().numpy(),
+                 z=z.double().numpy(), vae_recon=decoded[:1], samples=decoded[1:], readings=tuple(readings))

@@ -83,8 +83,12 @@ class Lab:
 
     def read(self, image):
         """The judge's reading of one image: class, probability and its plain call."""
-        label, confidence, call = classify(self.judge, image.reshape(1, 1, 28, 28))
-        return Reading(int(label[0]), float(confidence[0]), str(call[0]))
+        return self.readings(image)[0]
+
+    def readings(self, images):
+        """The judge's reading of each image ([N, 1, 28, 28], or one [28, 28]), in one pass."""
+        label, confidence, call = classify(self.judge, images.reshape(-1, 1, 28, 28))
+        return [Reading(int(lab), float(conf), str(c)) for lab, conf, c in zip(label, confidence, call)]
 
 
 def _space(net, images):

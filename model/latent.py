@@ -31,6 +31,11 @@ class Projection:
     def inverse(self, points):
         return self.mean + np.asarray(points, dtype=np.float64) @ self.components
 
+    def covariance(self, variances):
+        """A Gaussian with these per-dimension variances [d], seen on the plane: its 2×2 covariance
+        (a linear map of a Gaussian is Gaussian: exactly its shadow, not an approximation)."""
+        return (self.components * np.asarray(variances, dtype=np.float64)) @ self.components.T
+
 
 def fit_projection(codes):
     codes = np.asarray(codes, dtype=np.float64)
@@ -46,6 +51,15 @@ def fit_projection(codes):
     comps = comps * np.sign(comps[np.arange(2), np.argmax(np.abs(comps), axis=1)])[:, None]
     titles = tuple(f"PC{i + 1} of the {d}-D posterior means ({explained[i]:.0%} of variance)" for i in range(2))
     return Projection(mean, comps, explained, titles)
+
+
+def ellipse_points(center, cov, radius, n=64):
+    """n points [n, 2] on the ellipse {x : (x - center)ᵀ cov⁻¹ (x - center) = radius²}: a 2-D
+    Gaussian's radius-σ contour (radius 1 and 2: its 1σ and 2σ ellipses)."""
+    values, vectors = np.linalg.eigh(np.asarray(cov, dtype=np.float64))
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    circle = np.stack([np.cos(t), np.sin(t)], axis=1)
+    return np.asarray(center, dtype=np.float64) + radius * (circle * np.sqrt(np.clip(values, 0, None))) @ vectors.T
 
 
 def normal_ppf(q):

@@ -1,4 +1,5 @@
-"""model.drawing (prepare_drawing, prepare_photo) and the drawing pad's payload decoder (issue #12)."""
+"""model.drawing (prepare_drawing, prepare_photo, through_both), the drawing pad's payload decoder and the
+drawing in a link (ui.link's codec) (issue #12)."""
 
 import base64
 import io
@@ -10,12 +11,15 @@ import zlib
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 from PIL import Image, ImageFilter
 
 from model import DrawingError, checkpoint_dir, load_model, prepare_drawing
-from model.drawing import prepare_photo
+from model.drawing import prepare_photo, through_both
 from model.judge import classify
-from ui.components.drawpad import bundle, decode_drawing, example_uri, picked_example, read_value
+from ui.components.drawpad import decode_drawing, example_uri, picked_example, read_value, served_js
+from ui.link import BASE64URL, link_params, pack_drawing, parse_link, unpack_drawing
 
 PAD = 280
 
@@ -367,20 +371,24 @@ def test_example_uri_is_a_png_of_the_digit(sample):
     assert decoded.shape == (28, 28) and np.abs(decoded / 255 - digit).max() < 1 / 255 + 1e-6
 
 
-def test_read_value_gives_a_drawing_or_an_example_never_both(sample):
+def test_read_value_gives_a_drawing_an_example_or_a_clear_at_most_one(sample):
     pad = pad_with(sample[0][21])
     drawn = read_value({"kind": "drawing", "png": data_uri(pad), "strokes": 4, "id": "a"}, 4)
     assert np.array_equal(drawn.drawing, pad) and drawn.example is None and drawn.strokes == 4 and drawn.id == "a"
+    assert not drawn.cleared
     picked = read_value({"kind": "example", "index": 3, "id": "b"}, 4)
-    assert picked.drawing is None and picked.example == 3 and picked.id == "b"
+    assert picked.drawing is None and picked.example == 3 and picked.id == "b" and not picked.cleared
+    cleared = read_value({"kind": "clear", "id": "c"}, 4)
+    assert cleared.cleared and cleared.drawing is None and cleared.example is None and cleared.id == "c"
     for value in garbage_payloads():
         result = read_value(value, 0)
         assert result.drawing is None and result.example is None
+        assert result.cleared == (isinstance(value, dict) and value.get("kind") == "clear")
 
 
-def test_the_bundle_inlines_the_pure_module_and_parses(tmp_path):
-    source = bundle()
-    assert "export default function" in source and "function strokePath" in source
+def test_the_served_module_inlines_the_pure_parts_and_parses(tmp_path):
+    source = served_js()
+    assert "export default function" in source and "function strokePath" in source and "function el(" in source
     assert not [line for line in source.splitlines() if line.startswith(("import ", "export const", "export function"))]
     node = shutil.which("node")
     if node is None:
@@ -389,3 +397,85 @@ def test_the_bundle_inlines_the_pure_module_and_parses(tmp_path):
     path.write_text(source)
     check = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+# --- the drawing in a link (ui.link.pack_drawing / unpack_drawing) ---------------------------
+
+def test_a_drawing_survives_the_link_within_one_grey_level_of_sixteen(test_digits):
+    images = test_digits[0]
+    for image in images[:50]:
+        text = pack_drawing(image)
+        assert set(text) <= BASE64URL
+        assert np.abs(unpack_drawing(text) - image[0].numpy()).max() <= 0.5 / 15 + 1e-6
+    assert np.array_equal(unpack_drawing(pack_drawing(images[7, 0].numpy())), unpack_drawing(pack_drawing(images[7])))
+
+
+def test_every_test_digit_packs_into_a_few_hundred_characters(test_digits):
+    lengths = [len(pack_drawing(image)) for image in test_digits[0]]
+    assert max(lengths) <= 300 and np.median(lengths) <= 200
+
+
+def test_odd_images_pack_without_raising():
+    noisy = np.random.default_rng(0).random((28, 28))
+    assert np.abs(unpack_drawing(pack_drawing(noisy)) - noisy).max() <= 0.5 / 15 + 1e-6
+    with_nan = np.full((28, 28), np.nan)
+    with_nan[10:18, 12:15] = 2.0  # out of range: clipped to full ink
+    assert unpack_drawing(pack_drawing(with_nan)).max() == 1.0
+
+
+def deflated(data):
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.urlsafe_b64encode(packer.compress(data) + packer.flush()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("text", [
+    None, 5, "", "!!!!", "abc=", "ab cd", "ÄÖÜ", "A", "AAAA",
+    deflated(b"\x11" * 391), deflated(b"\x11" * 393), deflated(b"\x00" * 392),  # too short, too long, blank
+    deflated(b"\x00" * 1_000_000),  # a deflate bomb small enough for a link: stopped after 393 bytes
+    deflated(b"\x11" * 392) + "AAAA",  # trailing data after the stream
+    base64.urlsafe_b64encode(zlib.compress(b"\x11" * 392)).decode(),  # zlib's header: not raw deflate
+])
+def test_anything_but_a_packed_drawing_unpacks_to_none(text):
+    assert unpack_drawing(text) is None
+
+
+def test_a_link_with_a_drawing_round_trips_and_a_bad_one_leaves_a_note(test_digits):
+    text = pack_drawing(test_digits[0][3])
+    state = parse_link({"tab": "draw", "draw": text, "eps": "77"})
+    assert (state.draw, state.eps, state.notes) == (text, 77, ())
+    assert parse_link(link_params(state)) == state
+    bad = parse_link({"draw": text[:-3]})
+    assert bad.draw is None and len(bad.notes) == 1 and "`draw=" in bad.notes[0] and "no drawing" in bad.notes[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(hst.text(max_size=600) | hst.text(alphabet=sorted(BASE64URL), max_size=600))
+def test_no_text_makes_unpack_raise(text):
+    result = unpack_drawing(text)
+    assert result is None or (result.shape == (28, 28) and 0 <= result.min() and result.max() <= 1)
+
+
+# --- a drawing through both models (model.drawing.through_both) ------------------------------
+
+@pytest.mark.parametrize("dim", [2, 16])
+def test_through_both_is_the_models_own_numbers(dim, test_digits):
+    from model.lab import load_lab
+    from model.latent import prior_samples
+
+    lab = load_lab(dim)
+    image = test_digits[0][:1]
+    eps = prior_samples(8, dim, 3)
+    trace = through_both(lab, image, eps)
+    with torch.inference_mode():
+        mu, logvar = lab.vae.posterior(image)
+        code = lab.ae.encode(image)
+    assert np.allclose(trace.mu, mu[0].numpy(), atol=1e-6) and np.allclose(trace.ae_code, code[0].numpy(), atol=1e-6)
+    assert np.allclose(trace.sigma, np.exp(0.5 * logvar[0].numpy()), rtol=1e-5)
+    assert np.allclose(trace.z, trace.mu + trace.sigma * eps.numpy(), atol=1e-5)
+    assert torch.allclose(trace.samples, lab.decode("vae", trace.z), atol=1e-5)
+    assert torch.allclose(trace.vae_recon, lab.decode("vae", trace.mu), atol=1e-5)
+    assert torch.allclose(trace.ae_recon, lab.decode("ae", trace.ae_code), atol=1e-5)
+    assert len(trace.readings) == 3
+    for batched, alone in ((trace.readings[0], lab.read(image)), (trace.readings[2], lab.read(trace.vae_recon))):
+        assert (batched.label, batched.call) == (alone.label, alone.call)
+        assert batched.confidence == pytest.approx(alone.confidence, abs=1e-6)

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from model.latent import (dims_by_usage, fit_gaussian, fit_projection, gaussian_samples, grid_axis, lerp,
-                          manifold_grid, map_view, normal_ppf, prior_samples, slerp)
+from model.latent import (dims_by_usage, ellipse_points, fit_gaussian, fit_projection, gaussian_samples, grid_axis,
+                          lerp, manifold_grid, map_view, normal_ppf, prior_samples, slerp)
 
 
 @pytest.fixture
@@ -97,3 +97,21 @@ def test_interpolation_endpoints_and_norm():
     mid = slerp(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]), 3)[1]
     assert mid.norm().item() == pytest.approx(1.0, abs=1e-6)  # stays on the sphere
     assert torch.allclose(slerp(z0, z0, 4), lerp(z0, z0, 4))  # degenerate: no NaN
+
+
+def test_a_diagonal_gaussian_seen_on_the_plane(codes16):
+    variances = np.linspace(0.01, 1.0, 16)
+    assert np.allclose(fit_projection(codes16[:, :2]).covariance(variances[:2]), np.diag(variances[:2]))
+    projection = fit_projection(codes16)
+    cov = projection.covariance(variances)
+    draws = np.random.default_rng(0).normal(size=(200_000, 16)) * np.sqrt(variances) + 0.3
+    assert np.allclose(np.cov(projection.forward(draws), rowvar=False), cov, atol=0.01)  # the shadow, exactly
+
+
+def test_ellipse_points_lie_at_the_given_number_of_sigmas():
+    cov = np.array([[2.0, 0.8], [0.8, 0.5]])
+    for radius in (1, 2):
+        points = ellipse_points([1.0, -2.0], cov, radius, n=40)
+        offsets = points - [1.0, -2.0]
+        mahalanobis = np.sqrt(np.einsum("ni,ij,nj->n", offsets, np.linalg.inv(cov), offsets))
+        assert points.shape == (40, 2) and np.allclose(mahalanobis, radius)

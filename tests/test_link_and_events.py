@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from model.latent import fit_projection
 from ui.components.explorer.events import ExplorerEvent, explorer_event
-from ui.link import LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, LinkState, clamp_z, link_params, parse_link, parse_z
+from ui.link import (LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, LinkState, clamp_z, link_params, parse_link, parse_z,
+                     unpack_drawing)
 
 
 def test_empty_link_is_the_default():
@@ -72,7 +73,7 @@ junk_text = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=20).map(lambda v: ",".join(map(str, v))),
 )
-KEYS = ["tab", "dim", "z", "seed", "n", "ae", "a", "b", "step", "steps", "path", "other", "ζ"]
+KEYS = ["tab", "dim", "z", "seed", "n", "ae", "a", "b", "step", "steps", "path", "draw", "eps", "other", "ζ"]
 
 
 def assert_valid(state):
@@ -82,6 +83,7 @@ def assert_valid(state):
     assert 0 <= state.seed <= MAX_SEED and 0 <= state.a < N_TEST and 0 <= state.b < N_TEST
     assert 1 <= state.step <= LESSON_STEPS and state.n in (16, 36, 64, 100) and state.ae_sampling in ("prior", "fitted")
     assert 5 <= state.steps <= 16 and state.path in ("linear", "spherical")
+    assert (state.draw is None or unpack_drawing(state.draw) is not None) and 0 <= state.eps <= MAX_SEED
 
 
 @settings(max_examples=400, deadline=None)

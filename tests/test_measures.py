@@ -6,7 +6,7 @@ import torch
 
 from model import load_model
 from model.calibrate import expected_calibration_error, fit_temperature, reliability_table
-from model.judge import classify, judge_outputs
+from model.judge import classify, feature_distance, judge_outputs, set_reference
 from model.measures import nearest_code_distance, neighbour_share, typical_spacing, verdict_grid
 from tests.conftest import CHECKPOINTS
 
@@ -75,3 +75,24 @@ def test_a_verdict_grid_has_one_call_per_cell_with_the_top_row_at_the_largest_y(
     top_left = vae.decode(torch.tensor([[-3.0, 3.0]]))
     assert grid.labels[0, 0] == classify(judge, top_left)[0][0]
     assert 0 <= grid.share() <= 1
+
+
+def test_the_feature_distance_follows_a_new_reference(tiny_judge, test_digits):
+    """The inverse covariance is kept between calls: a new reference must not reuse the old one's."""
+    import copy
+
+    judge = copy.deepcopy(tiny_judge)
+    images = test_digits[0][:300]
+    _, feats = judge_outputs(judge, images[:5])
+
+    def direct():
+        cov = judge.ref_cov.numpy()
+        centred = feats - judge.ref_mean.numpy()
+        precision = np.linalg.inv(cov + 1e-6 * np.eye(len(cov)))
+        return np.sqrt(np.clip(np.einsum("ij,jk,ik->i", centred, precision, centred), 0, None))
+
+    before = feature_distance(judge, feats)
+    assert np.allclose(before, direct())
+    set_reference(judge, images[100:])
+    after = feature_distance(judge, feats)
+    assert np.allclose(after, direct()) and not np.allclose(after, before)

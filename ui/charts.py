@@ -171,6 +171,24 @@ def tick_label(value):
     return f"{value:g}"
 
 
+def axes_svg(frame, axis_names):
+    """A view's border, tick labels and axis names (x, then y if given) in the view's own pixels,
+    0 to frame.size; the labels reach into the MARGIN around it."""
+    parts = [f'<rect width="{frame.size}" height="{frame.size}" fill="none" stroke="#999"/>']
+    for value in nice_ticks(frame.x0, frame.x0 + frame.span):
+        x = frame.pixels([[value, frame.y0]])[0, 0]
+        parts.append(f'<text x="{x:.1f}" y="{frame.size + 14}" text-anchor="middle" fill="#444">{tick_label(value)}</text>')
+    for value in nice_ticks(frame.y0, frame.y0 + frame.span):
+        y = frame.pixels([[frame.x0, value]])[0, 1]
+        parts.append(f'<text x="-5" y="{y + 4:.1f}" text-anchor="end" fill="#444">{tick_label(value)}</text>')
+    names = [html.escape(name) for name in axis_names]
+    parts.append(f'<text x="{frame.size / 2}" y="{frame.size + 27}" text-anchor="middle" fill="#444">{names[0]}</text>')
+    if len(names) > 1:
+        parts.append(f'<text transform="translate({10 - MARGIN["l"]} {frame.size / 2}) rotate(-90)" '
+                     f'text-anchor="middle" fill="#444">{names[1]}</text>')
+    return "".join(parts)
+
+
 def _cross_path(pixels, half=4.0):
     return " ".join(f"M{x - half:.1f} {y - half:.1f}L{x + half:.1f} {y + half:.1f}"
                     f"M{x - half:.1f} {y + half:.1f}L{x + half:.1f} {y - half:.1f}" for x, y in pixels)
@@ -188,15 +206,8 @@ def codes_view_svg(key, base_uri, frame, draws, label, centre=(0.0, 0.0), window
              f'<defs><clipPath id="lab-clip-{key}"><rect width="{frame.size}" height="{frame.size}"/></clipPath></defs>',
              f'<g transform="translate({m["l"]},{m["t"]})">',
              f'<image href="{base_uri}" width="{frame.size}" height="{frame.size}"/>',
-             f'<rect width="{frame.size}" height="{frame.size}" fill="none" stroke="#999"/>']
-    for value in nice_ticks(frame.x0, frame.x0 + frame.span):
-        x = frame.pixels([[value, frame.y0]])[0, 0]
-        parts.append(f'<text x="{x:.1f}" y="{frame.size + 14}" text-anchor="middle" fill="#444">{tick_label(value)}</text>')
-    for value in nice_ticks(frame.y0, frame.y0 + frame.span):
-        y = frame.pixels([[frame.x0, value]])[0, 1]
-        parts.append(f'<text x="-5" y="{y + 4:.1f}" text-anchor="end" fill="#444">{tick_label(value)}</text>')
-    parts.append(f'<text x="{frame.size / 2}" y="{frame.size + 27}" text-anchor="middle" fill="#444">{axis_names[0]}</text>')
-    parts.append(f'<g clip-path="url(#lab-clip-{key})">')
+             axes_svg(frame, axis_names[:1]),
+             f'<g clip-path="url(#lab-clip-{key})">']
     (cx, cy), = frame.pixels([centre])
     scale = frame.size / frame.span
     for sigma, dash in ((1, ""), (2, ' stroke-dasharray="5 4"')):

@@ -5,11 +5,16 @@ anything odd falls back to the default with a note for the page. ui.session writ
 address bar from the session and reads it on a session's first run.
 """
 
+import base64
+import binascii
 import math
+import zlib
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-TABS = ("explore", "compare", "interpolate", "lesson", "why")
+import numpy as np
+
+TABS = ("explore", "compare", "interpolate", "lesson", "why", "draw")
 LATENT_SIZES = (2, 16)
 Z_LIMIT = 3.0  # the sliders' range: the bulk of the prior N(0, 1)
 MAX_SEED = 9999  # four digits: a seed a teacher can write on the board
@@ -22,6 +27,9 @@ PATHS = ("linear", "spherical")  # interpolation paths
 MAX_PARAM_CHARS = 2000  # longer values are refused before any parsing
 MAX_BETA = 1000.0  # the KL weight: whether a model was trained at it is for the page to say
 MAX_FRAME = 10_000  # a replay position: whether the replay has that frame is for the page to say
+DRAWING_SIDE = 28  # a drawing travels as the 28×28 image the models see
+DRAWING_LEVELS = 16  # grey levels of a drawing in a link: 4 bits a pixel, within 1/30 of the original
+BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class LinkState:
     frame: int = 0  # Why it works: the replay's position, 0-based
     steps: int = 10  # interpolation: how many steps, and the path
     path: str = "linear"
+    draw: str | None = None  # the Draw tab's drawing, as pack_drawing's text; None: no drawing
+    eps: int = 0  # the Draw tab's seed for ε, the noise of its eight samples
     notes: tuple = field(default=(), compare=False)
 
 
@@ -85,9 +95,9 @@ def parse_link(params):
     state, notes = LinkState(), []
     get = {k: _first(v) for k, v in dict(params).items() if isinstance(k, str)}
 
-    def refuse(key, why):
+    def refuse(key, why, fallback="using the default"):
         shown = get[key][:24] + ("…" if len(get[key]) > 24 else "")
-        notes.append(f"Ignored `{key}={shown}` from the link ({why}); using the default.")
+        notes.append(f"Ignored `{key}={shown}` from the link ({why}); {fallback}.")
 
     for key in list(get):
         if len(get[key]) > MAX_PARAM_CHARS:
@@ -111,7 +121,8 @@ def parse_link(params):
             refuse("z", f"expected {state.dim} comma-separated numbers between -{Z_LIMIT:g} and {Z_LIMIT:g}")
         state = replace(state, z=z)
     for key, lo, hi in (("seed", 0, MAX_SEED), ("a", 0, N_TEST - 1), ("b", 0, N_TEST - 1),
-                        ("step", 1, LESSON_STEPS), ("frame", 0, MAX_FRAME), ("steps", *STEP_RANGE)):
+                        ("step", 1, LESSON_STEPS), ("frame", 0, MAX_FRAME), ("steps", *STEP_RANGE),
+                        ("eps", 0, MAX_SEED)):
         if key in get:
             value = _int_in(get[key], lo, hi)
             if value is None:
@@ -146,6 +157,11 @@ def parse_link(params):
             state = replace(state, path=get["path"])
         else:
             refuse("path", f"expected {' or '.join(PATHS)}")
+    if "draw" in get:
+        if unpack_drawing(get["draw"]) is None:
+            refuse("draw", "not a drawing this page wrote", "showing no drawing")
+        else:
+            state = replace(state, draw=get["draw"])
     return replace(state, notes=tuple(notes))
 
 
@@ -167,7 +183,7 @@ def link_params(state):
     params = {"tab": state.tab, "dim": str(state.dim)}
     if state.z is not None and any(abs(v) > 1e-9 for v in state.z):
         params["z"] = ",".join(f"{v:.3f}".rstrip("0").rstrip(".") if v else "0" for v in state.z)
-    for key in ("seed", "n", "a", "b", "step", "frame", "steps"):
+    for key in ("seed", "n", "a", "b", "step", "frame", "steps", "eps"):
         if getattr(state, key) != getattr(default, key):
             params[key] = str(getattr(state, key))
     if state.ae_sampling != default.ae_sampling:
@@ -178,6 +194,8 @@ def link_params(state):
         params["beta"] = f"{state.beta:g}"
     if state.path != default.path:
         params["path"] = state.path
+    if state.draw is not None:
+        params["draw"] = state.draw
     return params
 
 
@@ -198,3 +216,45 @@ def clamp_z(values, limit=Z_LIMIT):
             v = 0.0
         out.append(0.0 if math.isnan(v) else max(-limit, min(limit, v)))
     return out
+
+
+# A drawing in a link: the 28×28 image at 4 bits a pixel (two pixels a byte), deflated and
+# written in base64url: 170 characters (median) and at most 256 for MNIST's 10,000 test digits.
+
+def pack_drawing(image):
+    """A 28×28 image (floats in [0, 1]: array, tensor or [1, 1, 28, 28]) -> the text a link carries."""
+    levels = quantize_drawing(image).ravel()
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: no header or checksum to carry
+    packed = packer.compress(bytes(levels[0::2] << 4 | levels[1::2])) + packer.flush()
+    return base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+
+def unpack_drawing(text):
+    """pack_drawing's text -> float32 [28, 28] in [0, 1], or None for anything else (never raises).
+
+    A blank image is refused too: no link this page writes holds one."""
+    size = DRAWING_SIDE * DRAWING_SIDE // 2
+    if not isinstance(text, str) or not text or len(text) > MAX_PARAM_CHARS or not text.isascii():
+        return None
+    if not set(text) <= BASE64URL:
+        return None
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        unpacker = zlib.decompressobj(-15)
+        data = unpacker.decompress(packed, size + 1)  # at most one byte too many: a bomb stops here
+    except (binascii.Error, ValueError, zlib.error):
+        return None
+    if len(data) != size or not unpacker.eof or unpacker.unused_data:
+        return None
+    pairs = np.frombuffer(data, dtype=np.uint8)
+    levels = np.stack([pairs >> 4, pairs & 15], axis=1).reshape(DRAWING_SIDE, DRAWING_SIDE)
+    if not levels.any():
+        return None
+    return levels.astype(np.float32) / (DRAWING_LEVELS - 1)
+
+
+def quantize_drawing(image):
+    """A 28×28 image in [0, 1] -> uint8 [28, 28] grey levels 0-15 (NaN -> 0)."""
+    array = np.asarray(image.detach().cpu() if hasattr(image, "detach") else image, dtype=np.float32)
+    array = np.nan_to_num(array.reshape(DRAWING_SIDE, DRAWING_SIDE), nan=0.0).clip(0, 1)
+    return np.round(array * (DRAWING_LEVELS - 1)).astype(np.uint8)

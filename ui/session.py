@@ -8,8 +8,10 @@ each run writes the state back into the address bar, so copying the URL shares i
 
 import numpy as np
 import streamlit as st
+import torch
 
-from ui.link import LinkState, clamp_z, link_params, link_url, parse_link
+from ui.components.drawpad import STATE as DRAWPAD_STATE
+from ui.link import LinkState, clamp_z, link_params, link_url, pack_drawing, parse_link, unpack_drawing
 
 SLIDER_STEP = 0.01  # z is kept on the explorer sliders' grid
 
@@ -35,10 +37,19 @@ REPLAY_FRAME = "frame"  # Why it works: the replay's position, 0-based, as the p
 REPLAY = "replay"  # Why it works: the replay element's key
 REPLAY_ASSETS_SENT = "replay_assets_sent"
 LINK_NOTES = "link_notes"  # what the link had that was ignored (set once per session)
+DRAWPAD = "drawpad"  # Draw: the pad element (its state value: the latest stroke, clear or pick)
+UPLOAD = "upload"  # Draw: the photo uploader
+DRAWVIEW = "drawview"  # Draw: the results element
+DRAWING = "drawing"  # Draw: the drawing as a link carries it (ui.link.pack_drawing), or None
+DRAWING_SOURCE = "drawing_source"  # Draw: "pad", "photo", "example" or "link"
+DRAW_HINT = "draw_hint"  # Draw: why the pad's drawing could not be read, or None
+UPLOAD_NOTE = "upload_note"  # Draw: why the last upload could not be read, or None
+EPS = "eps"  # Draw: the seed of ε, the noise of the eight samples
 
 TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/compare: AE vs VAE",
               "interpolate": ":material/linear_scale: Interpolate", "lesson": ":material/school: Lesson",
-              "why": ":material/lightbulb: Why it works"}
+              "why": ":material/lightbulb: Why it works",
+              "draw": ":material/draw: Draw"}
 TAB_IDS = {label: tab for tab, label in TAB_LABELS.items()}
 
 
@@ -78,6 +89,11 @@ def add_link_note(note):
 def tab():
     """The open tab's id ("explore", ...)."""
     return TAB_IDS.get(st.session_state.get(TAB), "explore")
+
+
+def set_tab(tab_id):
+    """Open another tab (from a callback: the page must then run again, whole)."""
+    st.session_state[TAB] = TAB_LABELS[tab_id]
 
 
 # --- Explore --------------------------------------------------------------------------------
@@ -277,6 +293,69 @@ def set_replay_assets_sent(signature):
     st.session_state[REPLAY_ASSETS_SENT] = signature
 
 
+# --- Draw -----------------------------------------------------------------------------------
+
+def drawing():
+    """The student's drawing as the models see it: float tensor [1, 1, 28, 28] in [0, 1], or None.
+
+    Kept as a shared link carries it (4-bit grey levels), so a link shows exactly this drawing."""
+    pixels = unpack_drawing(drawing_code())
+    return None if pixels is None else torch.from_numpy(pixels).reshape(1, 1, 28, 28)
+
+
+def drawing_code():
+    """The drawing as a link carries it (ui.link.pack_drawing's text), or None."""
+    return st.session_state.get(DRAWING)
+
+
+def drawing_source():
+    return st.session_state.get(DRAWING_SOURCE)
+
+
+def set_drawing(image, source):
+    """Keep a prepared drawing (28×28 in [0, 1]) and where it came from; the pad's hint goes."""
+    st.session_state[DRAWING] = pack_drawing(image)
+    st.session_state[DRAWING_SOURCE] = source
+    st.session_state[DRAW_HINT] = None
+
+
+def clear_drawing(hint=None):
+    """No drawing; hint: why the pad's drawing could not be read (None: the pad was cleared)."""
+    st.session_state[DRAWING] = st.session_state[DRAWING_SOURCE] = None
+    st.session_state[DRAW_HINT] = hint
+
+
+def draw_hint():
+    return st.session_state.get(DRAW_HINT)
+
+
+def upload_note():
+    return st.session_state.get(UPLOAD_NOTE)
+
+
+def set_upload_note(message):
+    st.session_state[UPLOAD_NOTE] = message
+
+
+def uploaded_file():
+    """The file in the uploader (a Streamlit UploadedFile), or None."""
+    return st.session_state.get(UPLOAD)
+
+
+def drawpad_value():
+    """The pad's latest value (what the page sent: a drawing, a clear or a pick), unvalidated."""
+    state = st.session_state.get(DRAWPAD)
+    return state.get(DRAWPAD_STATE) if isinstance(state, dict) else None
+
+
+def eps_seed():
+    return st.session_state.get(EPS, 0)
+
+
+def set_eps_seed(value):
+    st.session_state[EPS] = value
+
+
 # --- the shareable link ---------------------------------------------------------------------
 
 # Widgets that hold their own value (not bound to a kept value, see bind): Streamlit drops a widget's
@@ -298,6 +377,7 @@ def init_from_link():
         AE_SAMPLING: link.ae_sampling, FROM_DIGIT: link.a, TO_DIGIT: link.b, LESSON_STEP: link.step,
         STEPS: link.steps, PATH: link.path, PRESENTER: False, LINK_NOTES: list(link.notes),
         BETA: link.beta, REPLAY_FRAME: link.frame,
+        DRAWING: link.draw, DRAWING_SOURCE: "link" if link.draw else None, EPS: link.eps,
     })
     if link.z is not None:
         set_z(link.dim, link.z)
@@ -310,7 +390,7 @@ def current_link():
     return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
                      a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
-                     beta=widget_value(BETA), frame=replay_frame())
+                     beta=widget_value(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed())
 
 
 def share_url():

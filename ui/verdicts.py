@@ -135,3 +135,18 @@ def why_sentence(ae_sampling):
 def comparison_sentences(ae, vae, ae_sampling):
     """What this draw shows, AE against VAE, in plain words from the two tallies."""
     return [count_sentence(ae, vae, ae_sampling), *contrast_sentences(ae, vae), why_sentence(ae_sampling)]
+
+
+def sure_text(confidence):
+    """How sure the judge is, without rounding 99.6 % up to a certainty."""
+    return "over 99% sure" if confidence > 0.99 else f"{confidence:.0%} sure"
+
+
+def reading_words(reading, info):
+    """One judge's Reading in plain words; info: the data set's names (lab.info)."""
+    name = info.classes[reading.label]
+    if reading.call == "clear":
+        return f"judge: a clear “{name}” ({sure_text(reading.confidence)})"
+    if reading.call == "unsure":
+        return f"judge: unsure — perhaps a “{name}” ({sure_text(reading.confidence)})"
+    return f"judge: not a {info.item}"

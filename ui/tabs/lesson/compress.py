@@ -5,17 +5,13 @@ import streamlit as st
 from ui.images import show_digit
 from ui.tabs.lesson import words
 from ui.tabs.lesson.demos import compression
+from ui.verdicts import sure_text
 
 MODEL_NAMES = {"ae": "Auto-encoder (AE)", "vae": "Variational auto-encoder (VAE)"}
 
 
 def code_text(code):
     return ", ".join(f"{v:.1f}" for v in code)
-
-
-def sure_text(confidence):
-    """How sure the judge is, without rounding 99.6 % up to a certainty."""
-    return "over 99% sure" if confidence > 0.99 else f"{confidence:.0%} sure"
 
 
 def reading_text(reading):

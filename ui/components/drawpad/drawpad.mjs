@@ -8,14 +8,15 @@
 // that Streamlit re-creates (a tab switch) shows what was drawn. The cleanup function removes
 // every listener.
 
-import { PAD, PEN, EMPTY, reduce, allStrokes, strokePath, padPoint, drawingMessage } from "./ink.mjs";
+import { PAD, PEN, EMPTY, reduce, allStrokes, strokePath, padPoint, drawingMessage } from "./drawpad-core.mjs";
+import { el } from "../element.mjs";
 
 const INK = "#fff";  // white on black, as the app shows MNIST digits
 
-export default function ({ parentElement, data, setStateValue }) {
+export default function ({ parentElement, data: { pad: data }, setStateValue }) {
   const root = parentElement.querySelector(".drawpad") || parentElement;
   const ui = root.__drawpad || (root.__drawpad = build(root));
-  ui.send = (value) => setStateValue("value", value);
+  ui.send = (value) => setStateValue("pad", value);  // "pad": see drawpad() in __init__.py
   update(ui, data);
   return ui.destroy;
 }
@@ -29,17 +30,6 @@ function newId() {
 }
 
 // ---------------------------------------------------------------- building (once per pad)
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function build(root) {
   const ui = { state: EMPTY, pointer: null, example: null, images: [], listeners: new AbortController() };
@@ -93,7 +83,7 @@ function buildExamples(ui, examples, names) {
   ui.images = [];
   ui.examples.replaceChildren(...examples.map((src, index) => {
     const name = names[index] || `Example ${index + 1}`;
-    const image = el("img", { src, alt: "", width: 56, height: 56 });
+    const image = el("img", { src, alt: "", width: 40, height: 40 });
     const button = el("button", { type: "button", class: "drawpad-example", "aria-pressed": "false",
                                   "aria-label": name, title: name }, image);
     button.addEventListener("click", () => pick(ui, index), { signal: ui.listeners.signal });

@@ -1,9 +1,7 @@
 // The drawing pad's pure parts: pad coordinates, the strokes and their undo stack, stroke
 // geometry, the payload's size. No DOM and no window here (node --test imports this module);
-// drawpad.js does the drawing and the talking to Streamlit.
-//
-// Python inlines this file into drawpad.js (ui/components/drawpad/__init__.py: bundle) because
-// Streamlit loads an element's JavaScript from a blob: URL, where "./ink.mjs" cannot be fetched.
+// drawpad.mjs does the drawing and the talking to Streamlit (ui/components/bundle.py makes the
+// two one module).
 
 export const PAD = 280;  // the pad's own units: CSS px when it is shown at full size
 // Pen width in pad units. Prepared for MNIST, a digit as tall as most of the pad (~200 units)
@@ -63,7 +61,7 @@ export function allStrokes(state) {
   return state.current ? [...state.strokes, state.current] : state.strokes;
 }
 
-// One stroke -> path commands a 2-D canvas context replays (drawpad.js: trace):
+// One stroke -> path commands a 2-D canvas context replays (drawpad.mjs: paint):
 //   ["dot", x, y]: a tap, a filled disc of the pen's width
 //   ["M", x, y], then ["L", x, y] or ["Q", cx, cy, x, y]: a line through the points, smoothed with
 //   quadratic curves between the midpoints of successive points (the points are its control points).

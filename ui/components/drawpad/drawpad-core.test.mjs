@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { PAD, PEN, MIN_STEP, EMPTY, padPoint, reduce, allStrokes, strokePath, drawingMessage } from "./ink.mjs";
+import { PAD, PEN, MIN_STEP, EMPTY, padPoint, reduce, allStrokes, strokePath, drawingMessage } from "./drawpad-core.mjs";
 
 const rect = { left: 100, top: 50, width: 140, height: 140 };  // the pad shown at half size
 
