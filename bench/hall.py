@@ -379,7 +379,8 @@ class Student:
             if kind == "slider":
                 z = list(data["z"])
                 i = self.rng.randrange(len(z))
-                z[i] = round(self.rng.uniform(-data["limit"], data["limit"]) / data["step"]) * data["step"]
+                scale = data["scale"]  # each slider's ends and grid (the AE's span its own codes)
+                z[i] = round(self.rng.uniform(scale["lo"][i], scale["hi"][i]) / scale["step"][i]) * scale["step"][i]
                 event = {"kind": "z", "z": [round(v, 2) for v in z]}
             elif kind == "map":
                 (x0, x1), (y0, y1) = data["view"]["x"], data["view"]["y"]

@@ -123,7 +123,7 @@ def test_the_large_data_is_sent_once_per_session_and_again_on_request():
 
 def test_sliders_are_ordered_by_kl():
     data = explorer(ok(new_app(dim="16")))
-    kls = [float(re.search(r"KL ([\d.]+)", data["slider_labels"][i]).group(1)) for i in data["order"]]
+    kls = [float(re.search(r"KL ([\d.]+)", data["slider_precise"][i]).group(1)) for i in data["order"]]
     assert sorted(data["order"]) == list(range(16)) and kls == sorted(kls, reverse=True)
 
 

@@ -1,12 +1,15 @@
 """Server-wide, load-once resources (st.cache_resource): one Lab per (data set, latent size), and
 images built from it. The explorer element's fixed data is cached beside its declaration
-(ui.components.explorer.explorer), keyed the same way.
+(ui.components.explorer.explorer), keyed the same way; `warm_in_background` fills such caches
+once per server before students ask for them.
 
 Cached objects are shared by every session, so nothing in them may be mutated.
 """
 
 import gc
+import os
 import sys
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -19,6 +22,7 @@ from model.lab import load_lab
 from model.latent import manifold_grid
 from model.replay import load_replay
 from ui.images import png, tile
+from ui.link import LATENT_SIZES
 
 DEFAULT_DATASET = "mnist"
 FAMILY_DIM = 2  # the β family and the training replay are 2-D models
@@ -45,6 +49,43 @@ def get_lab(latent_dim, folder, dataset=DEFAULT_DATASET):
 def lab_or_error(latent_dim, dataset=DEFAULT_DATASET):
     """(Lab, None) or (None, message) — a broken checkpoint must not take the page down."""
     return _or_error(lambda folder, dataset: get_lab(latent_dim, folder, dataset), dataset)
+
+
+def other_labs(lab):
+    """The Labs of the other latent sizes of lab's data set that load (a broken one is skipped)."""
+    for dim in LATENT_SIZES:
+        if dim != lab.latent_dim:
+            other, _ = lab_or_error(dim, lab.dataset)
+            if other is not None:
+                yield other
+
+
+_warming = {"started": False, "lock": threading.Lock()}
+
+
+def warm_in_background(job):
+    """Run job (a function filling st.cache_resource caches) once per server, in a thread of its own
+    at the lowest CPU priority: students' requests go first, and what they ask for next is often
+    computed already. Only in a running server (AppTest has none: tests compute on demand)."""
+    if not st.runtime.exists():
+        return
+    with _warming["lock"]:
+        if _warming["started"]:
+            return
+        _warming["started"] = True
+    threading.Thread(target=_warm, args=(job,), name="latent-lab-warm", daemon=True).start()
+
+
+def _warm(job):
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # Linux: a thread's own nice value
+    except (AttributeError, OSError):
+        pass
+    try:
+        job()
+        print("[latent-lab] caches warm", file=sys.stderr, flush=True)
+    except Exception as err:  # noqa: BLE001 - a failed warm-up only means the next request computes it
+        print(f"[latent-lab] warming the caches stopped: {err!r}", file=sys.stderr, flush=True)
 
 
 def lab_key(lab):
