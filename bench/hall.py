@@ -123,7 +123,7 @@ def effects_of(msg):
     if el_kind == "alert" and el.format == el.ERROR:
         return [("error_alert", el.body[:120])]
     if el_kind == "bidi_component":
-        data = json.loads(el.json) if el.json else {}
+        data = json.loads(el.bytes or el.json or "{}")  # the explorer sends its JSON as bytes
         data.pop("assets", None)  # large and not needed here: the page keeps it
         return [("explorer", el.id, fragment, data)]
     if el_kind == "button":

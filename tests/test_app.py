@@ -64,7 +64,7 @@ def markdown_text(at):
 def explorer(at):
     """The data the explorer element was sent on the last run, or None when it is not on the page."""
     found = at.get("bidi_component")
-    return json.loads(found[0].proto.json) if found else None
+    return json.loads(found[0].proto.bytes) if found else None  # its JSON, as bytes (explorer.payload)
 
 
 def digit_png(at):

@@ -15,8 +15,8 @@ import streamlit as st
 
 from ui import session
 from ui.components.explorer.events import explorer_event
-from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, slider_scale,
-                                             static_data, verdict_layer)
+from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
+                                             slider_scale, static_data, verdict_layer)
 from ui.resources import other_labs, warm_in_background
 
 MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
@@ -104,6 +104,6 @@ def explore_panel(lab):
     data = element_data(lab, model, z, assets=assets_once(lab, model),
                         layer=verdict_layer(lab, model) if session.verdict_layer() else None,
                         jumped_digit=session.jumped_digit(dim), event_id=session.answered_event(dim))
-    explorer(key=session.explorer_key(dim), data=data, on_event_change=lambda: apply_event(lab))
+    explorer(key=session.explorer_key(dim), data=payload(data), on_event_change=lambda: apply_event(lab))
     session.sync_link()
     warm_in_background(lambda: warm_up(lab))

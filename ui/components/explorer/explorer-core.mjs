@@ -9,7 +9,12 @@ export const POINT = 3;        // marker size of a test digit, CSS px
 export const HOVER_PX = 8;     // how close the pointer must be to a digit for its tooltip
 export const STALE_MS = 3000;  // an answer this long after the last event is shown even if it is not its answer
 
-// ---------------------------------------------------------------- the large data, as sent
+// ---------------------------------------------------------------- the data, as sent
+
+// The server sends the element's data as the bytes of its JSON (explorer.payload in explorer.py).
+export function payloadOf(bytes) {
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
 
 export function decodeBase64(text) {
   const bytes = atob(text);

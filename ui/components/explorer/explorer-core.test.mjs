@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { MARGIN, STALE_MS, arrowDirection, caughtUp, decimals, decode, decodeBase64, fitView, floats, greyRgba, inPlot,
-         keyedValue, nearestPoint, niceStep, project, sameZ, sliderRows, snapValue, tickLabel, ticks, toData, toPixel,
+         keyedValue, nearestPoint, niceStep, payloadOf, project, sameZ, sliderRows, snapValue, tickLabel, ticks, toData, toPixel,
          unpack, unproject, valueText }
   from "./explorer-core.mjs";
 
@@ -14,6 +14,11 @@ test("base64 arrays decode as the server wrote them (float32 little-endian, uint
   const values = new Float32Array([0.5, -1.25, 3e-3]);
   assert.deepEqual(Array.from(floats(b64(values))), Array.from(values));
   assert.deepEqual(Array.from(decodeBase64(b64(new Uint8Array([0, 7, 255])))), [0, 7, 255]);
+});
+
+test("the element's data arrives as the bytes of its JSON", () => {
+  const sent = { z: [0.5, -1], caption: "looks like an 8 (93% sure) — ✓" };
+  assert.deepEqual(payloadOf(new TextEncoder().encode(JSON.stringify(sent))), sent);
 });
 
 test("unpack turns the server's assets into typed arrays and layers", () => {

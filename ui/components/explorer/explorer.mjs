@@ -16,7 +16,7 @@
 // what to show, with the id of the event it answers.
 
 import { HOVER_PX, POINT, arrowDirection, caughtUp, decode, fitView, greyRgba, inPlot, keyedValue, nearestPoint,
-         project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText } from "./explorer-core.mjs";
+         payloadOf, project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText } from "./explorer-core.mjs";
 import { cleanupWhenGone, currentState, el } from "../element.mjs";
 
 // The large fixed data (points, labels, decoder weights, manifold) arrives once per session, size
@@ -26,9 +26,18 @@ const ASSETS = new Map();
 const SMALL_PRIOR_PX = 12;  // a 2σ circle smaller than this is filled in
 // One state object per element (its root node): built once per model and size, updated on every rerun.
 const STATES = new WeakMap();
+// The data of each call, parsed once: a call repeated with the bytes it already had gets the same
+// object, which is how currentState tells a repeated call from new data.
+const PAYLOADS = new WeakMap();
 
-export default function ({ parentElement, data, setTriggerValue }) {
+function payload(bytes) {
+  if (!PAYLOADS.has(bytes)) PAYLOADS.set(bytes, payloadOf(bytes));
+  return PAYLOADS.get(bytes);
+}
+
+export default function ({ parentElement, data: bytes, setTriggerValue }) {
   const root = parentElement.querySelector(".lab-explorer") || parentElement;
+  const data = payload(bytes);
   const newId = () => `${Date.now()}-${Math.random()}`;
   if (data.assets) ASSETS.set(data.signature, unpack(data.assets));
   const state = currentState(STATES, root, data, ASSETS.get(data.signature), {

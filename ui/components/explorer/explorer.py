@@ -11,6 +11,7 @@ z, the marker and the reconstructions (`element_data`).
 
 import base64
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -248,6 +249,13 @@ def reconstructions(lab, index):
               ("VAE reconstruction", lab.reconstruct("vae", index)))
     return {"title": f"Test digit #{index} (label {lab.labels[index]}): original, AE and VAE reconstructions",
             "images": [[digit_uri(image, 5), name] for name, image in images]}
+
+
+def payload(data):
+    """The element's data as the bytes of its JSON. Handed a dict, Streamlit sniffs each of its
+    values for data frames (importing pandas on the first page: 0.3-1.5 s here) and re-encodes
+    the whole JSON on every run to identify the element; bytes it only hashes."""
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
 
 
 def element_data(lab, model, z, *, assets, layer, jumped_digit, event_id):
