@@ -16,7 +16,7 @@ from model.latent import fit_projection
 from model.networks import decoder_layers
 from tests.test_app import explorer, new_app, ok, send
 from ui import session
-from ui.components.explorer.explorer import (b64, reading_words, slider_scale, verdict_caption, verdict_layer,
+from ui.components.explorer.explorer import (b64, percent, reading_words, slider_scale, verdict_caption,
                                              with_article)
 from ui.components.explorer.layers import (NONE_DARK, NONE_STRIPE, TINT, UNSURE_GREY, clip_half_plane, disc_share,
                                            hex_rgb, prior_centre, reachable_polygon, verdict_shading)
@@ -151,9 +151,10 @@ def test_the_verdict_shading_colours_each_call_as_its_legend_says():
 def test_the_verdict_caption_says_what_the_measured_shares_say():
     ae2 = verdict_caption("ae", "digit", {"clear": 0.83, "circle": 0.0012, "far": 0.81})
     assert "83%" in ae2 and "81%" in ae2 and "0.1%" in ae2 and "not the AE's problem" in ae2
+    assert "86% of draws from N(0, I) land inside the dashed circle" in ae2  # P(|z| <= 2) on a plane
     assert "not the AE's problem" not in verdict_caption("ae", "digit", {"clear": 0.3, "circle": 0.001, "far": 0.2})
     ae16 = verdict_caption("ae", "digit", {"clear": 0.62, "circle": 0.011, "neighbours": 0.004})
-    assert "flat slice" in ae16 and "0% of a draw's 10 nearest neighbours are AE codes" in ae16
+    assert "flat slice" in ae16 and "0.4% of a draw's 10 nearest neighbours are AE codes" in ae16
     assert "not the AE's problem" not in ae16  # a slice cannot show the gaps of a 16-D space
     assert "training pulled" in verdict_caption("vae", "digit", {"clear": 0.8, "circle": 0.35, "far": 0.79})
 
@@ -293,7 +294,7 @@ def test_the_verdict_layer_caption_matches_its_picture(dim, model):
     assert [layer["x"], layer["y"]] == [list(data["view"]["x"]), list(data["view"]["y"])]  # over the map's range
     shown = clear_share_of_picture(layer["image"], data["palette"])
     assert 0 < shown < 1 and shown == pytest.approx(layer["shares"]["clear"], abs=1e-9)
-    assert f"{shown:.0%} of it" in layer["caption"] and f"{layer['shares']['circle']:.1%}" in layer["caption"]
+    assert f"{percent(shown)} of it" in layer["caption"] and percent(layer["shares"]["circle"]) in layer["caption"]
     assert ("flat slice" in layer["caption"]) == (dim == 16)
     assert [text for _, text in layer["legend"]] == ["a clear digit (coloured like its dots)", "the judge is unsure",
                                                      "no digit at all"]

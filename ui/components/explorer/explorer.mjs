@@ -112,11 +112,11 @@ function build(root, data, assets) {
 
   state.pointsCanvas = el("canvas", { class: "lab-points", "aria-hidden": "true" });
   state.overlay = el("canvas", { class: "lab-overlay", role: "img", "data-testid": "latent-map",
-                                 "aria-label": "Latent map: click anywhere to decode that point" });
+                                 "aria-label": "Latent map: tap or click anywhere to decode that point" });
   state.tooltip = el("div", { class: "lab-tooltip" });
   state.mapBox = el("div", { class: "lab-map", style: `height: ${data.map_height}px` },
                     state.pointsCanvas, state.overlay, state.tooltip);
-  const legend = el("div", { class: "lab-legend" }, el("span", { text: "digit (click to hide):" }));
+  const legend = el("div", { class: "lab-legend" }, el("span", { text: "digit (tap or click to hide):" }));
   for (let d = 0; d < 10; d++) {
     const chip = el("button", { type: "button", class: "lab-chip", "aria-pressed": "true",
                                 title: `Show or hide the test digits labelled ${d}` },

@@ -12,6 +12,7 @@ z, the marker and the reconstructions (`element_data`).
 import base64
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -202,26 +203,30 @@ def verdict_legend(item):
              f"rgb({NONE_DARK}, {NONE_DARK}, {NONE_DARK}) 2px 6px)", f"no {item} at all"]]
 
 
+def percent(share):
+    """A share in words: one decimal below 10 % (0.1 % is not 0 %)."""
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
 def verdict_caption(model, item, shares):
     """What the verdict layer shows, with its measured shares: "clear" (of the map), "circle" (the
     map inside the 2σ circle), and in 2-D "far" (clear among the cells far from every code, or
     None), in 16-D "neighbours" (the neighbour test of N(0, I) draws against the codes)."""
     name, flat = MODEL_NAMES[model], "neighbours" in shares
-    where = "this flat slice" if flat else "this map"
+    inside = 1 - math.exp(-PRIOR_RADII[-1] ** 2 / 2)  # N(0, I) on a plane: P(|z| <= r) = 1 - exp(-r²/2)
     text = (f"Shaded by the judge's verdict on the {name}'s decoder at each point"
             + (" of this flat slice of its 16-D space" if flat else "")
-            + f": a clear {item} over {shares['clear']:.0%} of it")
+            + f": a clear {item} over {percent(shares['clear'])} of it")
     if shares.get("far") is not None:
-        text += f", and over {shares['far']:.0%} of the parts far from every test {item}"
+        text += f", and over {percent(shares['far'])} of the parts far from every test {item}"
     text += ". "
     if model == "ae" and not flat and shares["clear"] >= 0.5:
         text += "The gaps between its codes are not the AE's problem; knowing where to sample is: "
-    else:
-        text += "Random "
-    text += f"draws from N(0, I) land inside the circles, {shares['circle']:.1%} of {where}"
+    text += (f"{inside:.0%} of draws from N(0, I) land inside the dashed circle, "
+             f"{percent(shares['circle'])} of this {'slice' if flat else 'map'}")
     if flat:
-        text += (f" — and in all 16 directions, {shares['neighbours']:.0%} of a draw's 10 nearest neighbours are "
-                 f"{name} codes (50 % would mean draws land among the codes)")
+        text += (f" — and in all 16 directions, {percent(shares['neighbours'])} of a draw's 10 nearest neighbours "
+                 f"are {name} codes (50% would mean draws land among the codes)")
     if model == "vae":
         text += ": training pulled the VAE's codes there"
     return text + "."
