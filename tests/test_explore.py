@@ -299,3 +299,32 @@ def test_the_verdict_layer_caption_matches_its_picture(dim, model):
     assert [text for _, text in layer["legend"]] == ["a clear digit (coloured like its dots)", "the judge is unsure",
                                                      "no digit at all"]
 
+
+
+def test_the_warm_up_fills_every_size_and_models_data_this_size_first(lab2, monkeypatch):
+    from ui.tabs import explore
+
+    done = []
+    for step in ("static_data", "large_data", "verdict_layer"):
+        monkeypatch.setattr(explore, step, lambda lab, model, step=step: done.append((lab.latent_dim, model, step)))
+    for task in explore.warm_up(lab2):
+        task()
+    assert len(done) == len(set(done)) == 2 * 2 * 3
+    assert [dim for dim, _, _ in done] == [2] * 6 + [16] * 6
+    assert done[:4] == [(2, "vae", "static_data"), (2, "vae", "large_data"), (2, "ae", "static_data"),
+                        (2, "ae", "large_data")]  # the switch before the layers
+
+
+def test_script_runs_hold_the_warm_up_back_and_its_own_requests_do_not(lab2):
+    import threading
+
+    from ui import resources
+
+    resources._warming["last_run"] = 0.0
+    resources.lab_or_error(2)  # what every script run does first
+    seen = resources._warming["last_run"]
+    assert seen > 0
+    warm = threading.Thread(target=resources.lab_or_error, args=(16,), name=resources.WARM_THREAD)
+    warm.start()
+    warm.join()
+    assert resources._warming["last_run"] == seen

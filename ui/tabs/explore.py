@@ -8,6 +8,7 @@ the element's callback applies it before the panel runs. z lives in the session 
 one per size and model, the only source of truth.
 """
 
+import functools
 import random
 
 import numpy as np
@@ -17,7 +18,8 @@ from ui import session
 from ui.components.explorer.events import explorer_event
 from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
                                              slider_scale, static_data, verdict_layer)
-from ui.resources import other_labs, warm_in_background
+from ui.link import LATENT_SIZES
+from ui.resources import lab_or_error, warm_in_background
 
 MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
               "random draws come from; the AE's codes sit wherever training put them.")
@@ -85,14 +87,20 @@ def controls():
 
 
 def warm_up(lab):
-    """What a student may ask for next, computed before they do: the other model's data at this
-    size, then the verdict layers, then the same at the other size."""
-    for each in (lab, *other_labs(lab)):
-        for model in MODEL_NAMES:
-            static_data(each, model)
-            large_data(each, model)
-        for model in MODEL_NAMES:
-            verdict_layer(each, model)
+    """What a student may ask for next, as tasks to run before they do: the other model's data at
+    this size, the verdict layers, then the same at the other size (its Lab loads in the first)."""
+    sizes = sorted(LATENT_SIZES, key=lambda dim: dim != lab.latent_dim)  # this size first
+    for dim in sizes:
+        for steps in ((static_data, large_data), (verdict_layer,)):
+            for model in MODEL_NAMES:
+                yield functools.partial(warm_one, dim, lab.dataset, model, steps)
+
+
+def warm_one(dim, dataset, model, steps):
+    each, _ = lab_or_error(dim, dataset)
+    if each is not None:  # a broken checkpoint: that size computes nothing
+        for step in steps:
+            step(each, model)
 
 
 @st.fragment
@@ -106,4 +114,4 @@ def explore_panel(lab):
                         jumped_digit=session.jumped_digit(dim), event_id=session.answered_event(dim))
     explorer(key=session.explorer_key(dim), data=payload(data), on_event_change=lambda: apply_event(lab))
     session.sync_link()
-    warm_in_background(lambda: warm_up(lab))
+    warm_in_background(warm_up(lab))
