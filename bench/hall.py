@@ -123,7 +123,7 @@ def effects_of(msg):
     if el_kind == "alert" and el.format == el.ERROR:
         return [("error_alert", el.body[:120])]
     if el_kind == "bidi_component":
-        data = json.loads(el.json) if el.json else {}
+        data = json.loads(el.bytes or el.json or "{}")  # the explorer sends its JSON as bytes
         data.pop("assets", None)  # large and not needed here: the page keeps it
         return [("explorer", el.id, fragment, data)]
     if el_kind == "button":
@@ -379,7 +379,8 @@ class Student:
             if kind == "slider":
                 z = list(data["z"])
                 i = self.rng.randrange(len(z))
-                z[i] = round(self.rng.uniform(-data["limit"], data["limit"]) / data["step"]) * data["step"]
+                scale = data["scale"]  # each slider's ends and grid (the AE's span its own codes)
+                z[i] = round(self.rng.uniform(scale["lo"][i], scale["hi"][i]) / scale["step"][i]) * scale["step"][i]
                 event = {"kind": "z", "z": [round(v, 2) for v in z]}
             elif kind == "map":
                 (x0, x1), (y0, y1) = data["view"]["x"], data["view"]["y"]

@@ -1,8 +1,13 @@
 """Latency as a student's browser sees it: real Chromium against a running Latent Lab server.
 
     python bench/latency.py [--url http://127.0.0.1:8501] [--moves 30] [--clicks 30] [--samples 20] [--drawings 15]
+                            [--only explore|drawing|pages]
 
 Without --url it starts its own server. Prints a table and writes bench/results/latency.json.
+Page loads: "cold_page", the first page after a fresh server start (a new server for each repeat,
+the page opened as soon as the server answers its health check); "new_student", a student joining
+a warm server (its caches filled: it logged "caches warm"); "new_student_warming", students who
+join while the server fills them, just after its first page.
 Each interaction is timed inside the page, from the input event's own timestamp to the moment
 the new image is decoded (bench/browser.py: JS_RECORD_INPUT, JS_NEXT_IMAGE_MS); where to
 click is worked out before, so Playwright's own work is not counted. A drawing is timed from the
@@ -29,7 +34,7 @@ from bench.browser import (DIGIT, DRAWVIEW, JS_ANSWER_MS, JS_NEXT_IMAGE_MS, JS_R
                            map_pixel, map_ranges, open_app, random_map_point, random_track_point, slider_track,
                            slider_values, src, streamlit_server, wait_idle)
 
-TARGETS_MS = {"cold_page": 3000, "slider": 150, "map_click": 250, "new_samples": 150, "drawing": 200,
+TARGETS_MS = {"cold_page": 3000, "new_student": 1500, "new_student_warming": None, "slider": 150, "map_click": 250, "new_samples": 150, "drawing": 200,
               "slider_answer": None, "map_answer": None}  # the server's answer: the judge's caption
 
 
@@ -51,19 +56,50 @@ def timed_click(page, x, y):
     return shown, answered
 
 
-def cold_page(browser, url, dim, repeats):
+def page_load_ms(browser, url, dim):
+    """A new student's page, navigation -> every image loaded and the map drawn."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(f"{url}/?dim={dim}")
+    page.wait_for_selector('img[alt="manifold grid"]', timeout=60_000)
+    page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+                           " && document.querySelector('[data-testid=\"latent-map\"][data-view]') !== null",
+                           timeout=60_000)
+    elapsed = (time.perf_counter() - start) * 1000
+    context.close()
+    return elapsed
+
+
+def new_student(browser, url, dim, repeats):
+    return [page_load_ms(browser, url, dim) for _ in range(repeats)]
+
+
+def cold_page(browser, dim, repeats):
+    """The first page after the server starts: a fresh server for each repeat."""
     times = []
     for _ in range(repeats):
-        context = browser.new_context(viewport={"width": 1500, "height": 1000})
-        page = context.new_page()
-        start = time.perf_counter()
-        page.goto(f"{url}/?dim={dim}")
-        page.wait_for_selector('img[alt="manifold grid"]', timeout=60_000)
-        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
-                               " && document.querySelector('[data-testid=\"latent-map\"][data-view]') !== null")
-        times.append((time.perf_counter() - start) * 1000)
-        context.close()
+        with streamlit_server() as (url, _):
+            times.append(page_load_ms(browser, url, dim))
     return times
+
+
+def wait_warm(log, timeout=300):
+    """Until the server has filled its caches (ui.resources.warm_in_background, started by the first page)."""
+    deadline = time.time() + timeout
+    while "[latent-lab] caches warm" not in log.read_text() and time.time() < deadline:
+        time.sleep(0.5)
+
+
+def page_loads(browser, url, dim, args, log):
+    """cold_page on fresh servers (not with --url), then new students on this one."""
+    row = {} if args.url else {"cold_page": stats(cold_page(browser, dim, args.cold))}
+    new_student(browser, url, dim, 1)  # the server's first page starts its warm-up
+    if log and dim == 2:  # students who join while it runs, and after
+        row["new_student_warming"] = stats(new_student(browser, url, dim, 3))
+        wait_warm(log)
+    row["new_student"] = stats(new_student(browser, url, dim, args.cold))
+    return row
 
 
 def slider_moves(page, n, rng):
@@ -120,7 +156,7 @@ def drawings(page, n, rng):
     return times
 
 
-def run(url, args):
+def run(url, args, log=None):
     from playwright.sync_api import sync_playwright
 
     rng = random.Random(0)
@@ -128,16 +164,14 @@ def run(url, args):
     with sync_playwright() as p:
         browser = launch(p)
         for dim in (2, 16):
-            cold_page(browser, url, dim, 1)  # warm the server's caches for this size
-            row = {}
+            row = page_loads(browser, url, dim, args, log) if args.only in (None, "explore", "pages") else {}
             if args.only in (None, "explore"):
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 page.add_init_script(JS_RECORD_INPUT)
                 open_app(page, url, f"?dim={dim}")
                 moves, clicks = slider_moves(page, args.moves, rng), map_clicks(page, args.clicks, rng)
-                row = {"cold_page": stats(cold_page(browser, url, dim, args.cold)),
-                       "slider": stats([shown for shown, _ in moves]), "slider_answer": stats([a for _, a in moves]),
-                       "map_click": stats([shown for shown, _ in clicks]), "map_answer": stats([a for _, a in clicks])}
+                row.update({"slider": stats([shown for shown, _ in moves]), "slider_answer": stats([a for _, a in moves]),
+                            "map_click": stats([shown for shown, _ in clicks]), "map_answer": stats([a for _, a in clicks])})
                 open_app(page, url, f"?dim={dim}&tab=compare")
                 row["new_samples"] = stats(new_samples(page, args.samples))
                 page.close()
@@ -169,8 +203,9 @@ def report(results, out, load_average):
                       "image decoded; slider = mouse click on a random track position; drawing = a mouse stroke on the "
                       "Draw tab's pad, from its pointerup to the results element showing it (its changed pictures "
                       "decoded); "
-                      "cold page = navigation -> "
-                      "all images loaded and the map drawn, server already up and warm for that size"}
+                      "page loads = navigation -> all images loaded and the map drawn; cold_page: a fresh server "
+                      "per repeat, opened as soon as it answers /_stcore/health; new_student: server up, its caches "
+                      "warm (it logged 'caches warm')"}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=2))
     print(f"wrote {out}")
@@ -184,15 +219,17 @@ def main():
     parser.add_argument("--clicks", type=int, default=30)
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--drawings", type=int, default=15, help="sevens drawn per size, two strokes each")
-    parser.add_argument("--only", choices=("explore", "drawing"),
-                        help="only these interactions (explore: cold page, sliders, map, new samples)")
+    parser.add_argument("--only", choices=("explore", "drawing", "pages"),
+                        help="only these interactions (explore: page loads, sliders, map, new samples; pages: page "
+                             "loads)")
     parser.add_argument("--cold", type=int, default=5)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latency.json"))
     args = parser.parse_args()
-    server = contextlib.nullcontext((args.url, None)) if args.url else streamlit_server()
+    log = ROOT / "test-artifacts" / "latency-server.log"
+    server = contextlib.nullcontext((args.url, None)) if args.url else streamlit_server(log)
     load = [round(os.getloadavg()[0], 1)]  # other work on this shared machine slows every number
     with server as (url, _):
-        results = run(url, args)
+        results = run(url, args, None if args.url else log)
     report(results, Path(args.out), load + [round(os.getloadavg()[0], 1)])
 
 

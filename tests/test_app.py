@@ -64,7 +64,7 @@ def markdown_text(at):
 def explorer(at):
     """The data the explorer element was sent on the last run, or None when it is not on the page."""
     found = at.get("bidi_component")
-    return json.loads(found[0].proto.json) if found else None
+    return json.loads(found[0].proto.bytes) if found else None  # its JSON, as bytes (explorer.payload)
 
 
 def digit_png(at):
@@ -123,7 +123,7 @@ def test_the_large_data_is_sent_once_per_session_and_again_on_request():
 
 def test_sliders_are_ordered_by_kl():
     data = explorer(ok(new_app(dim="16")))
-    kls = [float(re.search(r"KL ([\d.]+)", data["slider_labels"][i]).group(1)) for i in data["order"]]
+    kls = [float(re.search(r"KL ([\d.]+)", data["slider_precise"][i]).group(1)) for i in data["order"]]
     assert sorted(data["order"]) == list(range(16)) and kls == sorted(kls, reverse=True)
 
 

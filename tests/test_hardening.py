@@ -71,7 +71,7 @@ def test_a_broken_16d_checkpoint_shows_a_message_and_2d_still_works(corrupt, tin
     at.run()
     assert not at.exception and not at.error
     explorers = at.get("bidi_component")
-    assert len(explorers) == 1 and len(json.loads(explorers[0].proto.json)["z"]) == 2  # the 2-D explorer works
+    assert len(explorers) == 1 and len(json.loads(explorers[0].proto.bytes)["z"]) == 2  # the 2-D explorer works
 
 
 def tree_digest(folder):

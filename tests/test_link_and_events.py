@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from model.latent import fit_projection
 from ui.components.explorer.events import ExplorerEvent, explorer_event
-from ui.link import (LESSON_STEPS, MAX_SEED, N_TEST, TABS, Z_LIMIT, LinkState, clamp_z, link_params, parse_link, parse_z,
-                     unpack_drawing)
+from ui.link import (LESSON_STEPS, MAX_SEED, MODELS, N_TEST, TABS, Z_LIMIT, Z_LIMITS, LinkState, clamp_z, link_params,
+                     parse_link, parse_z, unpack_drawing)
 
 
 def test_empty_link_is_the_default():
@@ -23,6 +23,15 @@ def test_round_trip_of_a_full_state():
                       ae_sampling="fitted", a=5, b=9999, step=3)
     restored = parse_link(link_params(state))
     assert restored == state and restored.notes == ()
+    ae = LinkState(dim=2, z=(42.5, -55.1), model="ae", layer=True)
+    assert link_params(ae)["model"] == "ae" and link_params(ae)["layer"] == "verdict"
+    assert parse_link(link_params(ae)) == ae
+
+
+def test_z_is_bounded_by_the_model_it_belongs_to():
+    assert parse_link({"model": "ae", "z": "42.5,-55"}).z == (42.5, -55.0)  # the AE's codes span tens of units
+    assert parse_link({"z": "42.5,-55"}).z is None  # the VAE's sliders reach ±3
+    assert parse_link({"model": "ae", "z": "1e6,0"}).z is None
 
 
 def test_z_must_match_the_size():
@@ -53,12 +62,15 @@ def test_explorer_events():
     assert explorer_event({"id": "1", "kind": "z", "z": [1, -9.5]}, 2) == ExplorerEvent("1", "z", z=(1.0, -3.0))
     assert explorer_event({"id": "2", "kind": "click", "x": 0.5, "y": -1}, 16) == ExplorerEvent("2", "click", point=(0.5, -1.0))
     assert explorer_event({"id": "3", "kind": "jump"}, 2) == ExplorerEvent("3", "jump")
+    assert explorer_event({"id": "5", "kind": "z", "z": [42, -1e9], "model": "ae"}, 2) == \
+        ExplorerEvent("5", "z", z=(42.0, -Z_LIMITS["ae"]), model="ae")  # the AE's sliders reach far beyond ±3
     for junk in (None, {}, {"kind": "z", "z": [0, 0]},  # no id
                  {"id": "x" * 65, "kind": "origin"}, {"id": 5, "kind": "origin"},
                  {"id": "4", "kind": "z", "z": [0.0]}, {"id": "4", "kind": "z", "z": "0,0"},
                  {"id": "4", "kind": "z", "z": [0.0, float("inf")]},
                  {"id": "4", "kind": "click", "x": "1", "y": 2}, {"id": "4", "kind": "click", "x": True, "y": 2},
                  {"id": "4", "kind": "click", "x": 10**400, "y": 2}, {"id": "4", "kind": "rm -rf"},
+                 {"id": "4", "kind": "origin", "model": "gan"}, {"id": "4", "kind": "origin", "model": ["ae"]},
                  [1, 2], "event"):
         assert explorer_event(junk, 2) is None
 
@@ -73,12 +85,14 @@ junk_text = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=20).map(lambda v: ",".join(map(str, v))),
 )
-KEYS = ["tab", "dim", "z", "seed", "n", "ae", "a", "b", "step", "steps", "path", "draw", "eps", "other", "ζ"]
+KEYS = ["tab", "dim", "z", "seed", "n", "ae", "a", "b", "step", "steps", "path", "draw", "eps", "model", "layer", "other",
+        "ζ"]
 
 
 def assert_valid(state):
     assert state.tab in TABS and state.dim in (2, 16)
-    assert state.z is None or (len(state.z) == state.dim and all(math.isfinite(v) and abs(v) <= Z_LIMIT
+    assert state.model in MODELS and state.layer in (True, False)
+    assert state.z is None or (len(state.z) == state.dim and all(math.isfinite(v) and abs(v) <= Z_LIMITS[state.model]
                                                                   for v in state.z))
     assert 0 <= state.seed <= MAX_SEED and 0 <= state.a < N_TEST and 0 <= state.b < N_TEST
     assert 1 <= state.step <= LESSON_STEPS and state.n in (16, 36, 64, 100) and state.ae_sampling in ("prior", "fitted")
@@ -87,7 +101,8 @@ def assert_valid(state):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.dictionaries(st.sampled_from(KEYS), st.one_of(junk_text, st.lists(junk_text, max_size=3)), max_size=len(KEYS)))
+@given(st.dictionaries(st.sampled_from(KEYS), st.one_of(junk_text, st.sampled_from(["ae", "vae", "verdict"]),
+                                                       st.lists(junk_text, max_size=3)), max_size=len(KEYS)))
 def test_any_query_parses_to_a_valid_state(params):
     state = parse_link(params)
     assert_valid(state)
@@ -113,6 +128,7 @@ junk_value = st.one_of(number, st.text(max_size=5), st.none(), st.booleans(), st
     st.fixed_dictionaries({
         "id": st.one_of(st.text(max_size=80), st.integers(), st.none()),
         "kind": st.one_of(st.sampled_from(["z", "click", "random", "origin", "jump"]), st.text(max_size=8)),
+        "model": st.one_of(st.sampled_from(["ae", "vae"]), junk_value),
         "x": junk_value, "y": junk_value,
         "z": st.one_of(st.lists(junk_value, min_size=0, max_size=20), junk_value)}),
     st.none(), st.text(), st.lists(st.integers()), st.dictionaries(st.text(), st.text()),
@@ -122,8 +138,10 @@ def test_explorer_event_to_z_never_raises_and_stays_in_range(value):
         event = explorer_event(value, dim)
         if event is None:
             continue
+        assert event.model in (None, *MODELS)
         if event.kind == "z":
-            assert len(event.z) == dim and all(math.isfinite(v) and abs(v) <= Z_LIMIT for v in event.z)
+            limit = Z_LIMITS[event.model or "vae"]
+            assert len(event.z) == dim and all(math.isfinite(v) and abs(v) <= limit for v in event.z)
         if event.kind == "click":
             with np.errstate(all="ignore"):
                 z = clamp_z(projection.inverse(np.array(event.point)))

@@ -16,7 +16,13 @@ import numpy as np
 
 TABS = ("explore", "compare", "interpolate", "lesson", "why", "draw")
 LATENT_SIZES = (2, 16)
-Z_LIMIT = 3.0  # the sliders' range: the bulk of the prior N(0, 1)
+Z_LIMIT = 3.0  # the VAE's sliders' range: the bulk of the prior N(0, 1)
+# Explore shows either model's latent space. A z in a link or an event stays within its model's
+# bound: the VAE's is its sliders' range; the AE's sliders cover its own codes' range (tens of
+# units, ui.components.explorer.scales), so its bound only refuses absurd values.
+Z_LIMITS = {"vae": Z_LIMIT, "ae": 1000.0}
+MODELS = tuple(Z_LIMITS)
+LAYERS = ("verdict",)  # Explore's map layers a link can turn on
 MAX_SEED = 9999  # four digits: a seed a teacher can write on the board
 N_TEST = 10_000
 LESSON_STEPS = 7
@@ -50,6 +56,8 @@ class LinkState:
     path: str = "linear"
     draw: str | None = None  # the Draw tab's drawing, as pack_drawing's text; None: no drawing
     eps: int = 0  # the Draw tab's seed for ε, the noise of its eight samples
+    model: str = "vae"  # Explore: whose latent space (z is that model's)
+    layer: bool = False  # Explore: the verdict layer (where the decoder makes digits) is on
     notes: tuple = field(default=(), compare=False)
 
 
@@ -79,13 +87,13 @@ def parse_float(text):
     return value if math.isfinite(value) else None
 
 
-def parse_z(text, dim):
-    """'0.5,-1.2,...' with exactly dim finite entries within ±Z_LIMIT, or None."""
+def parse_z(text, dim, limit=Z_LIMIT):
+    """'0.5,-1.2,...' with exactly dim finite entries within ±limit, or None."""
     parts = text.split(",")
     if len(parts) != dim:
         return None
     values = [parse_float(p) for p in parts]
-    if any(v is None or abs(v) > Z_LIMIT for v in values):
+    if any(v is None or abs(v) > limit for v in values):
         return None
     return tuple(values)
 
@@ -115,10 +123,21 @@ def parse_link(params):
             state = replace(state, dim=dim)
         else:
             refuse("dim", "expected 2 or 16")
+    if "model" in get:
+        if get["model"] in MODELS:
+            state = replace(state, model=get["model"])
+        else:
+            refuse("model", "expected vae or ae")
+    if "layer" in get:
+        if get["layer"] in LAYERS:
+            state = replace(state, layer=True)
+        else:
+            refuse("layer", "expected verdict")
     if "z" in get:
-        z = parse_z(get["z"], state.dim)
+        limit = Z_LIMITS[state.model]
+        z = parse_z(get["z"], state.dim, limit)
         if z is None:
-            refuse("z", f"expected {state.dim} comma-separated numbers between -{Z_LIMIT:g} and {Z_LIMIT:g}")
+            refuse("z", f"expected {state.dim} comma-separated numbers between -{limit:g} and {limit:g}")
         state = replace(state, z=z)
     for key, lo, hi in (("seed", 0, MAX_SEED), ("a", 0, N_TEST - 1), ("b", 0, N_TEST - 1),
                         ("step", 1, LESSON_STEPS), ("frame", 0, MAX_FRAME), ("steps", *STEP_RANGE),
@@ -196,6 +215,10 @@ def link_params(state):
         params["path"] = state.path
     if state.draw is not None:
         params["draw"] = state.draw
+    if state.model != default.model:
+        params["model"] = state.model
+    if state.layer:
+        params["layer"] = LAYERS[0]
     return params
 
 

@@ -1,12 +1,16 @@
 """Server-wide, load-once resources (st.cache_resource): one Lab per (data set, latent size), and
 images built from it. The explorer element's fixed data is cached beside its declaration
-(ui.components.explorer.explorer), keyed the same way.
+(ui.components.explorer.explorer), keyed the same way; `warm_in_background` fills such caches
+once per server before students ask for them.
 
 Cached objects are shared by every session, so nothing in them may be mutated.
 """
 
 import gc
+import logging
 import sys
+import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -44,7 +48,48 @@ def get_lab(latent_dim, folder, dataset=DEFAULT_DATASET):
 
 def lab_or_error(latent_dim, dataset=DEFAULT_DATASET):
     """(Lab, None) or (None, message) — a broken checkpoint must not take the page down."""
+    if threading.current_thread().name != WARM_THREAD:
+        _warming["last_run"] = time.monotonic()  # every script run asks for its Lab first
     return _or_error(lambda folder, dataset: get_lab(latent_dim, folder, dataset), dataset)
+
+
+WARM_THREAD = "latent-lab-warm"
+QUIET_S = 3.0  # the warm-up starts each task only after this long without a new script run
+_warming = {"started": False, "lock": threading.Lock(), "last_run": 0.0}
+
+
+class QuietWarmThread(logging.Filter):
+    """Streamlit warns once per cached call made outside a script run ("missing ScriptRunContext!
+    This warning can be ignored..."): expected for the warm-up thread, so not in the server log."""
+
+    def filter(self, record):
+        return record.threadName != WARM_THREAD
+
+
+def warm_in_background(tasks):
+    """Run tasks (functions filling st.cache_resource caches, an iterable) once per server in a
+    thread of its own, each when the server has been quiet for QUIET_S: what students ask for next
+    is then often computed already, and a student's own request rarely waits behind it. Only in a
+    running server (AppTest has none: tests compute on demand)."""
+    if not st.runtime.exists():
+        return
+    with _warming["lock"]:
+        if _warming["started"]:
+            return
+        _warming["started"] = True
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(QuietWarmThread())
+    threading.Thread(target=_warm, args=(tasks,), name=WARM_THREAD, daemon=True).start()
+
+
+def _warm(tasks):
+    try:
+        for task in tasks:
+            while (wait := _warming["last_run"] + QUIET_S - time.monotonic()) > 0:
+                time.sleep(wait)
+            task()
+        print("[latent-lab] caches warm", file=sys.stderr, flush=True)
+    except Exception as err:  # noqa: BLE001 - a failed warm-up only means the next request computes it
+        print(f"[latent-lab] warming the caches stopped: {err!r}", file=sys.stderr, flush=True)
 
 
 def lab_key(lab):

@@ -11,9 +11,8 @@ import streamlit as st
 import torch
 
 from ui.components.drawpad import STATE as DRAWPAD_STATE
-from ui.link import LinkState, clamp_z, link_params, link_url, pack_drawing, parse_link, unpack_drawing
-
-SLIDER_STEP = 0.01  # z is kept on the explorer sliders' grid
+from ui.components.explorer.scales import vae_scale
+from ui.link import Z_LIMITS, LinkState, clamp_z, link_params, link_url, pack_drawing, parse_link, unpack_drawing
 
 # Widget keys: these widgets own their values (read them through the accessors below).
 DIM = "dim"  # sidebar: latent size
@@ -36,6 +35,8 @@ BETA = "beta"  # Why it works: the tab's β dial (a dial elsewhere passes its ow
 REPLAY_FRAME = "frame"  # Why it works: the replay's position, 0-based, as the page last reported it
 REPLAY = "replay"  # Why it works: the replay element's key
 REPLAY_ASSETS_SENT = "replay_assets_sent"
+EXPLORE_MODEL = "explore_model"  # Explore: whose latent space, "vae" or "ae"
+VERDICT_LAYER = "verdict_layer"  # Explore: the map shaded by where the decoder makes digits
 LINK_NOTES = "link_notes"  # what the link had that was ignored (set once per session)
 DRAWPAD = "drawpad"  # Draw: the pad element (its state value: the latest stroke, clear or pick)
 UPLOAD = "upload"  # Draw: the photo uploader
@@ -58,12 +59,16 @@ def _per_size(prefix):
     return lambda dim: f"{prefix}{dim}"
 
 
-z_key = _per_size("z")
+def z_key(dim, model="vae"):
+    """Each size and each model keeps its own z."""
+    return f"z{dim}" if model == "vae" else f"z_{model}{dim}"
+
+
 explorer_key = _per_size("explorer")  # the element's key: the page's event (a trigger value) lives under it
 map_clicks_key = _per_size("clicks")
 jumped_digit_key = _per_size("jump")
 answered_event_key = _per_size("answered_event")
-assets_sent_key = _per_size("assets_sent")
+assets_held_key = _per_size("assets_held")
 
 
 # --- the sidebar and the tabs ---------------------------------------------------------------
@@ -98,14 +103,27 @@ def set_tab(tab_id):
 
 # --- Explore --------------------------------------------------------------------------------
 
-def z(dim):
-    """z of this latent size (the origin until it is first moved)."""
-    return np.array(st.session_state.get(z_key(dim), (0.0,) * dim), dtype=np.float64)
+def explore_model():
+    """Whose latent space Explore shows: "vae" or "ae"."""
+    return st.session_state.get(EXPLORE_MODEL) or "vae"
 
 
-def set_z(dim, values):
-    """Move z of this size; values are clamped to the sliders' range and rounded to their step."""
-    st.session_state[z_key(dim)] = tuple(round(v / SLIDER_STEP) * SLIDER_STEP for v in clamp_z(values))
+def verdict_layer():
+    """Is Explore's map shaded by where the decoder makes digits?"""
+    return bool(st.session_state.get(VERDICT_LAYER))
+
+
+def z(dim, model="vae"):
+    """z of this latent size and model (the origin until it is first moved)."""
+    return np.array(st.session_state.get(z_key(dim, model), (0.0,) * dim), dtype=np.float64)
+
+
+def set_z(dim, values, model="vae"):
+    """Move z of this size and model. The VAE's is clamped to its sliders' range and rounded to
+    their step; the AE's sliders depend on its codes (the explore tab snaps to them), so here it
+    is only kept within its model's bound."""
+    values = clamp_z(values, Z_LIMITS[model])
+    st.session_state[z_key(dim, model)] = vae_scale(dim).snap(values) if model == "vae" else tuple(values)
 
 
 def map_clicks(dim):
@@ -141,14 +159,14 @@ def set_answered_event(dim, event_id):
     st.session_state[answered_event_key(dim)] = event_id
 
 
-def assets_sent(dim):
-    """Which of the explorer's large data this session's page holds (a signature), or None."""
-    return st.session_state.get(assets_sent_key(dim))
+def assets_held(dim):
+    """Which of the explorer's large data (one per model) this session's page holds: signatures."""
+    return st.session_state.get(assets_held_key(dim), ())
 
 
-def set_assets_sent(dim, signature):
-    """signature None: the page lost them, send them again."""
-    st.session_state[assets_sent_key(dim)] = signature
+def set_assets_held(dim, signatures):
+    """() : the page lost them, send them again."""
+    st.session_state[assets_held_key(dim)] = tuple(signatures)
 
 
 # --- kept values ----------------------------------------------------------------------------
@@ -378,19 +396,22 @@ def init_from_link():
         STEPS: link.steps, PATH: link.path, PRESENTER: False, LINK_NOTES: list(link.notes),
         BETA: link.beta, REPLAY_FRAME: link.frame,
         DRAWING: link.draw, DRAWING_SOURCE: "link" if link.draw else None, EPS: link.eps,
+        EXPLORE_MODEL: link.model, VERDICT_LAYER: link.layer,
     })
     if link.z is not None:
-        set_z(link.dim, link.z)
+        set_z(link.dim, link.z, link.model)
     st.session_state[LESSON_SIZES] = dict(link.lesson_sizes)
 
 
 def current_link():
     dim = latent_dim()
     a, b = endpoints()
-    return LinkState(tab=tab(), dim=dim, z=tuple(z(dim)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
+    model = explore_model()
+    return LinkState(tab=tab(), dim=dim, z=tuple(z(dim, model)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
                      a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
-                     beta=widget_value(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed())
+                     beta=widget_value(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed(),
+                     model=model, layer=verdict_layer())
 
 
 def share_url():

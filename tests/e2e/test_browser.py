@@ -50,12 +50,14 @@ def test_keyboard_slider_move_changes_the_digit(app):
     before, values = src(app, DIGIT), slider_values(app)
     thumb = app.locator(SLIDER).first
     thumb.focus()
-    for _ in range(15):  # faster than the server answers: stale answers must not move the thumb back
-        app.keyboard.press("ArrowRight")
+    for _ in range(12):  # faster than the server answers: stale answers must not move the thumb back
+        app.keyboard.press("ArrowRight")  # 0.1 each
+    for _ in range(3):
+        app.keyboard.press("Shift+ArrowRight")  # 0.01 each
     wait_src_change(app, DIGIT, before)
-    app.wait_for_url(lambda url: "z=" in url and "0.15" in url)
+    app.wait_for_url(lambda url: "z=" in url and "1.23" in url)
     wait_idle(app)
-    assert slider_values(app)[0] == pytest.approx(values[0] + 0.15)
+    assert slider_values(app)[0] == pytest.approx(values[0] + 1.23)
     # The marker follows the sliders (2-D: the map's axes are z; the sliders are in KL order).
     assert sorted(marker(app)) == pytest.approx(sorted(slider_values(app)), abs=1e-3)
 

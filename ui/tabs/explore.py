@@ -1,12 +1,14 @@
-"""Explore tab: sliders over every latent dimension, the decoded digit, the clickable map,
-reconstructions of test digits and the manifold grid.
+"""Explore tab: either model's latent space (the AE's or the VAE's), with sliders over every latent
+dimension, the decoded digit and the judge's reading of it, the clickable map (optionally shaded by
+where the decoder makes digits), reconstructions of test digits and the manifold grid.
 
 The browser side is one element (ui.components.explorer) inside one st.fragment: a slider
 release, a map click or a button sends one event (a trigger value) and reruns only this panel;
 the element's callback applies it before the panel runs. z lives in the session (ui.session),
-the only source of truth.
+one per size and model, the only source of truth.
 """
 
+import functools
 import random
 
 import numpy as np
@@ -14,57 +16,102 @@ import streamlit as st
 
 from ui import session
 from ui.components.explorer.events import explorer_event
-from ui.components.explorer.explorer import element_data, explorer, large_data, static_data
+from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
+                                             slider_scale, static_data, verdict_layer)
+from ui.link import LATENT_SIZES
+from ui.resources import lab_or_error, warm_in_background
+
+MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
+              "random draws come from; the AE's codes sit wherever training put them.")
+LAYER_HELP = ("Shade the map by what the digit judge says about the decoder's image at each point: a clear digit, "
+              "unsure, or no digit at all.")
 
 
-def jump_to_test_digit(lab):
-    dim = lab.latent_dim
+def move_to(lab, model, z):
+    """Any move but a jump hides the jumped-to digit's reconstructions. z is snapped to the sliders."""
+    session.set_z(lab.latent_dim, slider_scale(lab, model).snap(z), model)
+    session.set_jumped_digit(lab.latent_dim, None)
+
+
+def jump_to_test_digit(lab, model):
     index = random.randrange(len(lab.labels))
-    session.set_z(dim, lab.spaces["vae"].codes[index])
-    session.set_jumped_digit(dim, index)
+    move_to(lab, model, lab.spaces[model].codes[index])
+    session.set_jumped_digit(lab.latent_dim, index)
 
 
-def move_to(dim, z):
-    """Any move but a jump hides the jumped-to digit's reconstructions."""
-    session.set_z(dim, z)
-    session.set_jumped_digit(dim, None)
+def remember_click(lab, model, point):
+    """The Interpolate tab reads map clicks on the VAE's map: an AE map click counts as the VAE's
+    point of the test digit nearest to it."""
+    if model != "vae":
+        points = lab.spaces[model].points
+        point = lab.spaces["vae"].points[int(np.argmin(((points - np.asarray(point)) ** 2).sum(axis=1)))]
+    session.add_map_click(lab.latent_dim, point)
 
 
 def apply_event(lab):
     """The element's callback: the page's event -> z (a trigger value: each event arrives once)."""
-    dim = lab.latent_dim
+    dim, model = lab.latent_dim, session.explore_model()
     event = explorer_event(session.explorer_event(dim), dim)
-    if event is None:
+    if event is None or event.model not in (None, model):  # an event from the other model's view: stale
         return
     session.set_answered_event(dim, event.id)
     if event.kind == "z":
-        move_to(dim, event.z)
+        move_to(lab, model, event.z)
     elif event.kind == "click":  # a point on the map's plane -> z on that plane
-        move_to(dim, lab.spaces["vae"].projection.inverse(np.array(event.point)))
-        session.add_map_click(dim, event.point)  # for the Interpolate tab
+        move_to(lab, model, lab.spaces[model].projection.inverse(np.array(event.point)))
+        remember_click(lab, model, event.point)
     elif event.kind == "random":
-        move_to(dim, np.random.default_rng().standard_normal(dim))
+        move_to(lab, model, np.random.default_rng().standard_normal(dim))
     elif event.kind == "origin":
-        move_to(dim, np.zeros(dim))
+        move_to(lab, model, np.zeros(dim))
     elif event.kind == "jump":
-        jump_to_test_digit(lab)
+        jump_to_test_digit(lab, model)
     elif event.kind == "assets":  # the page lost them (or never got them): send them again
-        session.set_assets_sent(dim, None)
+        session.set_assets_held(dim, ())
 
 
-def assets_once(lab):
-    """The large fixed data, on the first run of a session for this size only (the page keeps it)."""
-    dim, signature = lab.latent_dim, static_data(lab)["signature"]
-    if session.assets_sent(dim) == signature:
+def assets_once(lab, model):
+    """The large fixed data, on the first run of a session for this size and model only (the page keeps it)."""
+    dim, signature = lab.latent_dim, static_data(lab, model)["signature"]
+    if signature in session.assets_held(dim):
         return None
-    session.set_assets_sent(dim, signature)
-    return large_data(lab)
+    session.set_assets_held(dim, session.assets_held(dim) + (signature,))
+    return large_data(lab, model)
+
+
+def controls():
+    left, right = st.columns([2, 3], vertical_alignment="center")
+    left.segmented_control("Explore the latent space of", list(MODEL_NAMES), format_func=MODEL_NAMES.get,
+                           required=True, help=MODEL_HELP, **session.bind(session.EXPLORE_MODEL))
+    right.toggle("Show where the decoder makes digits", help=LAYER_HELP, **session.bind(session.VERDICT_LAYER))
+
+
+def warm_up(lab):
+    """What a student may ask for next, as tasks to run before they do: the other model's data at
+    this size, the verdict layers, then the same at the other size (its Lab loads in the first)."""
+    sizes = sorted(LATENT_SIZES, key=lambda dim: dim != lab.latent_dim)  # this size first
+    for dim in sizes:
+        for steps in ((static_data, large_data), (verdict_layer,)):
+            for model in MODEL_NAMES:
+                yield functools.partial(warm_one, dim, lab.dataset, model, steps)
+
+
+def warm_one(dim, dataset, model, steps):
+    each, _ = lab_or_error(dim, dataset)
+    if each is not None:  # a broken checkpoint: that size computes nothing
+        for step in steps:
+            step(each, model)
 
 
 @st.fragment
 def explore_panel(lab):
     dim = lab.latent_dim
-    data = element_data(lab, session.z(dim), assets=assets_once(lab), jumped_digit=session.jumped_digit(dim),
-                        event_id=session.answered_event(dim))
-    explorer(key=session.explorer_key(dim), data=data, on_event_change=lambda: apply_event(lab))
+    controls()
+    model = session.explore_model()
+    z = slider_scale(lab, model).snap(session.z(dim, model))
+    data = element_data(lab, model, z, assets=assets_once(lab, model),
+                        layer=verdict_layer(lab, model) if session.verdict_layer() else None,
+                        jumped_digit=session.jumped_digit(dim), event_id=session.answered_event(dim))
+    explorer(key=session.explorer_key(dim), data=payload(data), on_event_change=lambda: apply_event(lab))
     session.sync_link()
+    warm_in_background(warm_up(lab))

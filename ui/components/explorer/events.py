@@ -8,7 +8,7 @@ everything in it is validated here and anything odd gives None.
 import math
 from dataclasses import dataclass
 
-from ui.link import clamp_z
+from ui.link import MODELS, Z_LIMITS, clamp_z
 
 EXPLORER_EVENTS = ("z", "click", "random", "origin", "jump", "assets")
 MAX_EVENT_ID_CHARS = 64
@@ -18,8 +18,9 @@ MAX_EVENT_ID_CHARS = 64
 class ExplorerEvent:
     id: str  # echoed back to the page, which ignores answers to older events
     kind: str  # one of EXPLORER_EVENTS
-    z: tuple | None = None  # kind "z": the sliders' values, clamped to ±Z_LIMIT
+    z: tuple | None = None  # kind "z": the sliders' values, within the model's bound (ui.link.Z_LIMITS)
     point: tuple | None = None  # kind "click": the clicked (x, y) on the map's plane
+    model: str | None = None  # whose sliders or map the page showed (None: not said)
 
 
 def _finite(value):
@@ -40,10 +41,10 @@ def explorer_event(event, dim):
     """
     if not isinstance(event, dict):
         return None
-    event_id, kind = event.get("id"), event.get("kind")
+    event_id, kind, model = event.get("id"), event.get("kind"), event.get("model")
     if not isinstance(event_id, str) or not event_id or len(event_id) > MAX_EVENT_ID_CHARS:
         return None
-    if kind not in EXPLORER_EVENTS:
+    if kind not in EXPLORER_EVENTS or (model is not None and model not in MODELS):
         return None
     if kind == "z":
         values = event.get("z")
@@ -52,10 +53,10 @@ def explorer_event(event, dim):
         values = [_finite(v) for v in values]
         if any(v is None for v in values):
             return None
-        return ExplorerEvent(event_id, kind, z=tuple(clamp_z(values)))
+        return ExplorerEvent(event_id, kind, z=tuple(clamp_z(values, Z_LIMITS[model or "vae"])), model=model)
     if kind == "click":
         x, y = _finite(event.get("x")), _finite(event.get("y"))
         if x is None or y is None:
             return None
-        return ExplorerEvent(event_id, kind, point=(x, y))
-    return ExplorerEvent(event_id, kind)
+        return ExplorerEvent(event_id, kind, point=(x, y), model=model)
+    return ExplorerEvent(event_id, kind, model=model)

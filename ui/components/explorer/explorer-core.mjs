@@ -9,7 +9,12 @@ export const POINT = 3;        // marker size of a test digit, CSS px
 export const HOVER_PX = 8;     // how close the pointer must be to a digit for its tooltip
 export const STALE_MS = 3000;  // an answer this long after the last event is shown even if it is not its answer
 
-// ---------------------------------------------------------------- the large data, as sent
+// ---------------------------------------------------------------- the data, as sent
+
+// The server sends the element's data as the bytes of its JSON (explorer.payload in explorer.py).
+export function payloadOf(bytes) {
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
 
 export function decodeBase64(text) {
   const bytes = atob(text);
@@ -64,12 +69,36 @@ export function project({ mean, components }, z) {
   return components.map((c) => c.reduce((sum, ci, i) => sum + ci * (z[i] - mean[i]), 0));
 }
 
-// A map point -> z on the plane, as the sliders can hold it (within ±limit, on their step).
-export function unproject({ mean, components }, x, y, limit, step) {
-  return mean.map((m, i) => {
-    const v = Math.min(limit, Math.max(-limit, m + x * components[0][i] + y * components[1][i]));
-    return Math.round(v / step) * step;
-  });
+// A map point -> z on the plane, as the sliders can hold it (each within its ends, on its grid):
+// scale is the model's {lo, hi, step, key_step}, one entry per latent dimension.
+export function unproject({ mean, components }, x, y, scale) {
+  return mean.map((m, i) => snapValue(m + x * components[0][i] + y * components[1][i],
+                                      scale.lo[i], scale.hi[i], scale.step[i]));
+}
+
+// ---------------------------------------------------------------- the sliders
+
+// A value as a slider holds it: on its grid, within its ends (as SliderScale.snap in scales.py).
+export function snapValue(v, lo, hi, step) {
+  const snapped = Number((Math.round(v / step) * step).toFixed(10));
+  return Math.min(hi, Math.max(lo, snapped));
+}
+
+// Which way an arrow key moves a slider: +1, -1, or 0 for any other key.
+export function arrowDirection(key) {
+  return key === "ArrowRight" || key === "ArrowUp" ? 1 : key === "ArrowLeft" || key === "ArrowDown" ? -1 : 0;
+}
+
+// Slider i's value after an arrow key: a key step (about 1 % of its range; 0.1 for the VAE), or
+// with Shift one step of its grid, a tenth of that.
+export function keyedValue(value, direction, fine, scale, i) {
+  const move = fine ? scale.step[i] : scale.key_step[i];
+  return snapValue(value + direction * move, scale.lo[i], scale.hi[i], scale.step[i]);
+}
+
+// How many decimals a value on a grid of this step needs.
+export function decimals(step) {
+  return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
 }
 
 // ---------------------------------------------------------------- the map's axes
@@ -146,6 +175,6 @@ export function sliderRows(dim) {
   return dim > 4 ? Math.ceil(dim / 2) : dim;
 }
 
-export function valueText(v) {
-  return Number(v).toFixed(2);
+export function valueText(v, step = 0.01) {
+  return Number(v).toFixed(decimals(step));
 }

@@ -2,8 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { MARGIN, STALE_MS, caughtUp, decode, decodeBase64, fitView, floats, greyRgba, inPlot, nearestPoint, niceStep,
-         project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText }
+import { MARGIN, STALE_MS, arrowDirection, caughtUp, decimals, decode, decodeBase64, fitView, floats, greyRgba, inPlot,
+         keyedValue, nearestPoint, niceStep, payloadOf, project, sameZ, sliderRows, snapValue, tickLabel, ticks, toData, toPixel,
+         unpack, unproject, valueText }
   from "./explorer-core.mjs";
 
 const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
@@ -13,6 +14,11 @@ test("base64 arrays decode as the server wrote them (float32 little-endian, uint
   const values = new Float32Array([0.5, -1.25, 3e-3]);
   assert.deepEqual(Array.from(floats(b64(values))), Array.from(values));
   assert.deepEqual(Array.from(decodeBase64(b64(new Uint8Array([0, 7, 255])))), [0, 7, 255]);
+});
+
+test("the element's data arrives as the bytes of its JSON", () => {
+  const sent = { z: [0.5, -1], caption: "looks like an 8 (93% sure) — ✓" };
+  assert.deepEqual(payloadOf(new TextEncoder().encode(JSON.stringify(sent))), sent);
 });
 
 test("unpack turns the server's assets into typed arrays and layers", () => {
@@ -44,14 +50,44 @@ test("grey pixels: clamped to [0, 1], rounded to bytes, opaque", () => {
                    [0, 0, 0, 255, 255, 255, 255, 255, 128, 128, 128, 255, 0, 0, 0, 255, 255, 255, 255, 255]);
 });
 
+const scaleOf = (dim, lo, hi, step, keyStep) => ({ lo: Array(dim).fill(lo), hi: Array(dim).fill(hi),
+                                                  step: Array(dim).fill(step), key_step: Array(dim).fill(keyStep) });
+const VAE2 = scaleOf(2, -3, 3, 0.01, 0.1);
+
 test("projection and its inverse agree on the plane, and the inverse stays on the sliders' grid", () => {
   const plane = { mean: [0.1, -0.2, 0.3], components: [[0.6, 0.8, 0], [0, 0, 1]] };
-  const z = unproject(plane, 0.5, -0.4, 3, 0.01);
+  const z = unproject(plane, 0.5, -0.4, scaleOf(3, -3, 3, 0.01, 0.1));
   z.forEach((v) => close(v / 0.01, Math.round(v / 0.01), 1e-9));
   const [x, y] = project(plane, z);
   close(x, 0.5, 0.01);
   close(y, -0.4, 0.01);
-  assert.deepEqual(unproject({ mean: [0, 0], components: [[1, 0], [0, 1]] }, 7.5, -40, 3, 0.01), [3, -3]);
+  const identity = { mean: [0, 0], components: [[1, 0], [0, 1]] };
+  assert.deepEqual(unproject(identity, 7.5, -40, VAE2), [3, -3]);
+  // Each dimension has its own ends and grid (the AE's sliders span its codes: tens of units).
+  const ae = { lo: [-30, -70], hi: [80, 110], step: [0.1, 0.2], key_step: [1, 2] };
+  assert.deepEqual(unproject(identity, 42.04, -55.55, ae), [42, -55.6]);
+  assert.deepEqual(unproject(identity, -31, 200, ae), [-30, 110]);
+});
+
+test("a slider value snaps to its grid and stays within its ends", () => {
+  assert.equal(snapValue(0.123, -3, 3, 0.01), 0.12);
+  assert.equal(snapValue(0.1 + 0.2, -3, 3, 0.1), 0.3);  // no 0.30000000000000004 on screen or in links
+  assert.equal(snapValue(-7, -3, 3, 0.01), -3);
+  assert.equal(snapValue(57.06, -28, 80, 0.2), 57.0);
+});
+
+test("arrow keys: a key step (1 % of the range; 0.1 for the VAE), with Shift one grid step", () => {
+  assert.equal(arrowDirection("ArrowRight"), 1);
+  assert.equal(arrowDirection("ArrowUp"), 1);
+  assert.equal(arrowDirection("ArrowLeft"), -1);
+  assert.equal(arrowDirection("ArrowDown"), -1);
+  assert.equal(arrowDirection("Tab"), 0);
+  assert.equal(keyedValue(0, 1, false, VAE2, 0), 0.1);
+  assert.equal(keyedValue(0, -1, true, VAE2, 1), -0.01);
+  assert.equal(keyedValue(2.95, 1, false, VAE2, 0), 3);  // never past the end
+  const ae = { lo: [-30], hi: [80], step: [0.1], key_step: [1] };
+  assert.equal(keyedValue(12.3, 1, false, ae, 0), 13.3);
+  assert.equal(keyedValue(12.3, -1, true, ae, 0), 12.2);
 });
 
 test("axis ticks: nice steps, an exact zero, short labels", () => {
@@ -111,4 +147,7 @@ test("small helpers: same z, slider rows, shown values", () => {
   assert.equal(sliderRows(2), 2);
   assert.equal(sliderRows(16), 8);
   assert.equal(valueText("0.1"), "0.10");
+  assert.equal(valueText(12.3, 0.1), "12.3");
+  assert.equal(valueText(-40, 1), "-40");
+  assert.deepEqual([0.01, 0.02, 0.1, 0.2, 1, 5].map(decimals), [2, 2, 1, 1, 0, 0]);
 });

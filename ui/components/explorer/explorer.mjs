@@ -1,6 +1,7 @@
 // The Explore panel's interactive part: latent sliders, the decoded digit and the clickable
-// latent map, in one element (st.components.v2). This is the view: the DOM, the canvases and the
-// student's input. The pure parts (decoder, projection, axes, hit-testing) are explorer-core.mjs.
+// latent map of one model (the AE or the VAE), in one element (st.components.v2). This is the
+// view: the DOM, the canvases and the student's input. The pure parts (decoder, projection, axes,
+// hit-testing, the sliders' grid) are explorer-core.mjs.
 //
 // Why one custom element: with Streamlit's own slider and Plotly chart, every slider release
 // re-rendered 16 slider widgets and re-created a 10,000-point WebGL chart (the moved marker
@@ -8,25 +9,35 @@
 // DOM is built once per model; a rerun only swaps image sources, moves slider thumbs and
 // redraws the marker layer.
 //
-// Why the page decodes too: the VAE's decoder is a 0.5 M-parameter MLP, under a millisecond
+// Why the page decodes too: each decoder is a 0.5 M-parameter MLP, under a millisecond
 // here, so the digit follows a slider while it is dragged, without waiting for the server.
 // Python stays the only owner of z: on release (or a map click, or a button) this code sends
 // one event as a trigger value, the server applies it once, judges the digit and sends back
 // what to show, with the id of the event it answers.
 
-import { HOVER_PX, POINT, caughtUp, decode, fitView, greyRgba, inPlot, nearestPoint, project, sameZ,
-         sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText } from "./explorer-core.mjs";
+import { HOVER_PX, POINT, arrowDirection, caughtUp, decode, fitView, greyRgba, inPlot, keyedValue, nearestPoint,
+         payloadOf, project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText } from "./explorer-core.mjs";
 import { cleanupWhenGone, currentState, el } from "../element.mjs";
 
-// The large fixed data (points, labels, decoder weights, manifold) arrives once per session and
-// size and is kept for the page's life: a tab change or size switch re-creates this element, but
-// Streamlit imports this module once per page, so what it holds stays.
+// The large fixed data (points, labels, decoder weights, manifold) arrives once per session, size
+// and model and is kept for the page's life: a tab change or size switch re-creates this element,
+// but Streamlit imports this module once per page, so what it holds stays.
 const ASSETS = new Map();
-// One state object per element (its root node): built once per model, updated on every rerun.
+const SMALL_PRIOR_PX = 12;  // a 2σ circle smaller than this is filled in
+// One state object per element (its root node): built once per model and size, updated on every rerun.
 const STATES = new WeakMap();
+// The data of each call, parsed once: a call repeated with the bytes it already had gets the same
+// object, which is how currentState tells a repeated call from new data.
+const PAYLOADS = new WeakMap();
 
-export default function ({ parentElement, data, setTriggerValue }) {
+function payload(bytes) {
+  if (!PAYLOADS.has(bytes)) PAYLOADS.set(bytes, payloadOf(bytes));
+  return PAYLOADS.get(bytes);
+}
+
+export default function ({ parentElement, data: bytes, setTriggerValue }) {
   const root = parentElement.querySelector(".lab-explorer") || parentElement;
+  const data = payload(bytes);
   const newId = () => `${Date.now()}-${Math.random()}`;
   if (data.assets) ASSETS.set(data.signature, unpack(data.assets));
   const state = currentState(STATES, root, data, ASSETS.get(data.signature), {
@@ -36,7 +47,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     state.send = (event) => {
       state.lastSent = newId();
       state.lastSentAt = performance.now();
-      setTriggerValue("event", { ...event, id: state.lastSent });
+      setTriggerValue("event", { ...event, model: data.model, id: state.lastSent });
     };
     update(state, data);
   }
@@ -56,37 +67,56 @@ function build(root, data, assets) {
   state.pixels = el("canvas", { width: 28, height: 28 });  // the page's own decode, before it becomes a PNG
 
   // Left: sliders, then the map.
+  const scale = data.scale;
   const sliderBox = el("div", { class: "lab-sliders" + (state.dim > 4 ? " lab-two-columns" : "") });
   if (state.dim > 4) sliderBox.style.gridTemplateRows = `repeat(${sliderRows(state.dim)}, auto)`;
   for (const i of data.order) {
-    const input = el("input", { type: "range", min: -data.limit, max: data.limit, step: data.step,
+    const input = el("input", { type: "range", min: scale.lo[i], max: scale.hi[i], step: scale.step[i],
                                 "aria-label": `z${i + 1}`, "data-dim": i, title: data.slider_help[i] });
     const value = el("span", { class: "lab-value" });
-    const row = el("label", { class: "lab-slider", title: data.slider_help[i] },
-                   el("span", { class: "lab-slider-name", text: data.slider_labels[i] }), value, input);
-    input.addEventListener("input", () => {
-      value.textContent = valueText(input.value);
+    const name = el("span", { class: "lab-slider-name", text: data.slider_labels[i] },
+                    el("span", { class: "lab-precise", text: ` (${data.slider_precise[i]})` }));
+    const row = el("label", { class: "lab-slider", title: data.slider_help[i] }, name, value, input);
+    const moved = () => {
+      value.textContent = valueText(input.value, scale.step[i]);
       showLocally(state, sliderValues(state));
-    });
-    input.addEventListener("pointerdown", () => { input.dataset.dragging = "1"; });
-    input.addEventListener("change", () => {
+    };
+    const released = () => {
       delete input.dataset.dragging;
       state.send({ kind: "z", z: sliderValues(state) });
+    };
+    input.addEventListener("input", moved);
+    input.addEventListener("pointerdown", () => { input.dataset.dragging = "1"; });
+    input.addEventListener("change", released);
+    input.addEventListener("keydown", (e) => {  // the browser's own step would be the fine grid
+      const direction = arrowDirection(e.key);
+      if (!direction) return;
+      e.preventDefault();
+      input.value = keyedValue(Number(input.value), direction, e.shiftKey, scale, i);
+      moved();
+      released();
     });
-    state.sliders[i] = { input, value };
+    state.sliders[i] = { input, value, step: scale.step[i] };
     sliderBox.append(row);
   }
+  const precise = el("button", { type: "button", class: "lab-button lab-precise-toggle", "aria-pressed": "false",
+                                 text: "Show the numbers" });
+  precise.addEventListener("click", () => {
+    const shown = sliderBox.classList.toggle("lab-show-precise");
+    precise.setAttribute("aria-pressed", String(shown));
+    precise.textContent = shown ? "Hide the numbers" : "Show the numbers";
+  });
   // A press that ends off the thumb fires no "change": the slider is not held any more either way.
   state.onPointerUp = () => state.sliders.forEach(({ input }) => delete input.dataset.dragging);
   window.addEventListener("pointerup", state.onPointerUp, true);
 
   state.pointsCanvas = el("canvas", { class: "lab-points", "aria-hidden": "true" });
   state.overlay = el("canvas", { class: "lab-overlay", role: "img", "data-testid": "latent-map",
-                                 "aria-label": "Latent map: click anywhere to decode that point" });
+                                 "aria-label": "Latent map: tap or click anywhere to decode that point" });
   state.tooltip = el("div", { class: "lab-tooltip" });
   state.mapBox = el("div", { class: "lab-map", style: `height: ${data.map_height}px` },
                     state.pointsCanvas, state.overlay, state.tooltip);
-  const legend = el("div", { class: "lab-legend" }, el("span", { text: "digit (click to hide):" }));
+  const legend = el("div", { class: "lab-legend" }, el("span", { text: "digit (tap or click to hide):" }));
   for (let d = 0; d < 10; d++) {
     const chip = el("button", { type: "button", class: "lab-chip", "aria-pressed": "true",
                                 title: `Show or hide the test digits labelled ${d}` },
@@ -99,8 +129,13 @@ function build(root, data, assets) {
     legend.append(chip);
   }
   state.mapCaption = el("p", { class: "lab-caption" });
+  state.layerLegend = el("div", { class: "lab-layer-legend" });
+  state.layerCaption = el("p", { class: "lab-caption lab-layer-caption" });
+  state.layerImage = new Image();
+  state.layerImage.addEventListener("load", () => drawPoints(state));
   state.heading = el("p", { class: "lab-heading" });
-  const left = el("div", { class: "lab-left" }, state.heading, sliderBox, legend, state.mapBox, state.mapCaption);
+  const left = el("div", { class: "lab-left" }, el("div", { class: "lab-heading-row" }, state.heading, precise),
+                  sliderBox, legend, state.mapBox, state.layerLegend, state.layerCaption, state.mapCaption);
 
   // Right: the decoded digit, the buttons, reconstructions of a test digit, the manifold.
   state.digit = el("img", { class: "lab-digit", alt: "decoded digit", width: 280, height: 280 });
@@ -145,14 +180,15 @@ function update(state, data) {
   state.mapCaption.textContent = data.map_caption;
   state.manifoldTitle.textContent = data.manifold_title;
   state.manifoldCaption.textContent = data.manifold_caption;
+  updateLayer(state, data.layer);
   if (!state.view) layout(state);
   if (state.view && !state.drawn) drawPoints(state);
   if (!caughtUp(state.lastSent, state.lastSentAt, data.event_id, performance.now())) return;
   data.z.forEach((v, i) => {
-    const { input, value } = state.sliders[i];
+    const { input, value, step } = state.sliders[i];
     if (input.dataset.dragging) return;  // never yank a thumb out of the student's hand
     input.value = v;
-    value.textContent = valueText(v);
+    value.textContent = valueText(v, step);
   });
   if (!sameZ(state.localZ, data.z)) setSrc(state.digit, data.digit);
   state.localZ = null;
@@ -161,6 +197,26 @@ function update(state, data) {
   updateRecon(state, data.recon);
   state.marker = data.marker;
   drawOverlay(state);
+}
+
+// The verdict layer: its picture under the points, its legend and caption under the map.
+function updateLayer(state, layer) {
+  const key = layer ? layer.image : "";
+  if (state.layerKey === key) return;
+  state.layerKey = key;
+  state.layerLegend.replaceChildren();
+  state.layerCaption.textContent = layer ? layer.caption : "";
+  state.mapBox.dataset.layer = layer ? "verdict" : "";  // read by the browser tests
+  if (!layer) {
+    state.layerImage.removeAttribute("src");
+    drawPoints(state);
+    return;
+  }
+  for (const [swatch, text] of layer.legend) {
+    state.layerLegend.append(el("span", { class: "lab-layer-item" },
+                                el("span", { class: "lab-layer-swatch", style: `background: ${swatch}` }), text));
+  }
+  state.layerImage.src = layer.image;  // drawn when it has loaded
 }
 
 function sliderValues(state) {
@@ -214,7 +270,7 @@ function layout(state) {
 }
 
 function drawAxes(ctx, state) {
-  const v = state.view, { axes, limit, limit_box: limitBox } = state.data;
+  const v = state.view, { axes } = state.data;
   ctx.font = "12px sans-serif";
   ctx.fillStyle = "#555";
   ctx.lineWidth = 1;
@@ -243,13 +299,70 @@ function drawAxes(ctx, state) {
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(axes[1], 0, 0);
   ctx.restore();
-  if (limitBox) {  // the square the sliders can reach
-    const [ax, ay] = toPixel(v, -limit, limit), [bx, by] = toPixel(v, limit, -limit);
-    ctx.strokeStyle = "#bbb";
-    ctx.setLineDash([4, 4]);
-    ctx.strokeRect(ax, ay, bx - ax, by - ay);
-    ctx.setLineDash([]);
+}
+
+// The verdict layer's picture, stretched over the map region it was computed for, cells kept sharp.
+function drawLayer(ctx, state) {
+  const layer = state.data.layer, image = state.layerImage;
+  if (!layer || !image.complete || !image.naturalWidth) return;
+  const [ax, ay] = toPixel(state.view, layer.x[0], layer.y[1]), [bx, by] = toPixel(state.view, layer.x[1], layer.y[0]);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(image, ax, ay, bx - ax, by - ay);
+}
+
+// What the sliders reach: the map outside it greyed, its edge dashed (a click there is clamped).
+function tracePolygon(ctx, v, polygon) {
+  polygon.forEach(([x, y], k) => (k ? ctx.lineTo : ctx.moveTo).call(ctx, ...toPixel(v, x, y)));
+  ctx.closePath();
+}
+
+function drawReachable(ctx, state) {
+  const v = state.view, polygon = state.data.reachable;
+  if (!polygon.length) return;
+  ctx.beginPath();
+  ctx.rect(v.l, v.t, v.w, v.h);
+  tracePolygon(ctx, v, polygon);
+  ctx.fillStyle = "rgba(0, 0, 0, 0.07)";
+  ctx.fill("evenodd");
+  ctx.beginPath();
+  tracePolygon(ctx, v, polygon);
+  ctx.strokeStyle = "#888";
+  ctx.lineWidth = 1;
+  ctx.setLineDash([4, 4]);
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
+// Where draws from N(0, I) land: its 1σ (solid) and 2σ (dashed) circles, labelled.
+function drawPrior(ctx, state) {
+  const v = state.view, { centre, radii, label } = state.data.prior;
+  const [cx, cy] = toPixel(v, centre[0], centre[1]), unit = v.w / (v.x1 - v.x0);
+  if (Math.max(...radii) * unit < SMALL_PRIOR_PX) {  // on the AE's map: a spot, so it is seen at all
+    ctx.fillStyle = "rgba(0, 0, 0, 0.25)";
+    ctx.beginPath();
+    ctx.arc(cx, cy, Math.max(...radii) * unit, 0, 2 * Math.PI);
+    ctx.fill();
   }
+  radii.forEach((r, k) => {
+    ctx.setLineDash(k ? [5, 3] : []);
+    for (const [colour, width] of [["rgba(255, 255, 255, 0.9)", 4], ["#111", 1.6]]) {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      ctx.arc(cx, cy, r * unit, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+  });
+  ctx.setLineDash([]);
+  const outer = Math.max(...radii) * unit * Math.SQRT1_2;
+  ctx.font = "12px sans-serif";
+  const width = ctx.measureText(label).width;
+  const x = Math.min(cx + outer + 4, v.l + v.w - width - 4), y = Math.max(cy - outer - 4, v.t + 14);
+  ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
+  ctx.fillRect(x - 2, y - 11, width + 4, 15);
+  ctx.fillStyle = "#111";
+  ctx.textAlign = "left";
+  ctx.fillText(label, x, y);
 }
 
 function clearedContext(canvas, v) {
@@ -265,6 +378,12 @@ function drawPoints(state) {
   if (!v) return;
   const { points, labels } = state.assets;
   const ctx = clearedContext(state.pointsCanvas, v);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(v.l, v.t, v.w, v.h);
+  ctx.clip();
+  drawLayer(ctx, state);
+  ctx.restore();
   drawAxes(ctx, state);
   ctx.save();
   ctx.beginPath();
@@ -282,6 +401,9 @@ function drawPoints(state) {
     }
     ctx.fill();
   }
+  ctx.globalAlpha = 1;
+  drawReachable(ctx, state);
+  drawPrior(ctx, state);
   ctx.restore();
   state.drawn = true;
 }
@@ -324,10 +446,10 @@ function onMapClick(state, e) {
   if (!v) return;
   const [px, py] = eventPixel(state, e);
   if (!inPlot(v, px, py)) return;
-  const [x, y] = toData(v, px, py), z = unproject(state.assets, x, y, state.data.limit, state.data.step);
+  const [x, y] = toData(v, px, py), z = unproject(state.assets, x, y, state.data.scale);
   z.forEach((value, i) => {
     state.sliders[i].input.value = value;
-    state.sliders[i].value.textContent = valueText(value);
+    state.sliders[i].value.textContent = valueText(value, state.sliders[i].step);
   });
   showLocally(state, z);
   state.send({ kind: "click", x, y });

@@ -1,26 +1,35 @@
 """The explore panel's element (st.components.v2): its declaration and the data it is fed.
 
 explorer.mjs (the view) and explorer-core.mjs (its pure functions, tested with `node --test`)
-are the source; ui.components.bundle makes them the one module Streamlit serves. What the
-element is sent: the model's fixed parts (`static_data`, built once per size and shared), its
-large data (`large_data`: points, labels, decoder weights; sent once per session), and per run
-the digit, z, the marker and the reconstructions (`element_data`).
+are the source; ui.components.bundle makes them the one module Streamlit serves. The element
+shows one model (the AE or the VAE) of one latent size at a time. What it is sent: that model's
+fixed parts (`static_data`, built once per size and model and shared), its large data
+(`large_data`: points, labels, decoder weights; sent once per session, size and model), the
+verdict layer when it is on (`verdict_layer`, computed once per server), and per run the digit,
+z, the marker and the reconstructions (`element_data`).
 """
 
 import base64
+import io
+import json
+import math
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 
-from model.latent import map_view
+from model.latent import dims_by_usage, map_view, prior_samples
+from model.measures import nearest_code_distance, neighbour_share, verdict_grid
 from model.networks import decoder_layers
 from ui.charts import PALETTE
 from ui.components.bundle import bundle
+from ui.components.explorer.layers import (NONE_DARK, NONE_STRIPE, PRIOR_RADII, TINT, UNSURE_GREY, cell_centres,
+                                           disc_share, hex_rgb, prior_centre, reachable_polygon, verdict_shading)
+from ui.components.explorer.scales import SPREAD_WORDS, USAGE_WORDS, amount_words, code_scale, vae_scale
 from ui.images import data_uri, digit_uri
 from ui.link import Z_LIMIT
 from ui.resources import get_lab, lab_key, manifold_png
-from ui.session import SLIDER_STEP
 
 HERE = Path(__file__).parent
 
@@ -34,64 +43,207 @@ explorer = st.components.v2.component(
     isolate_styles=False,
 )
 
+MODEL_NAMES = {"vae": "VAE", "ae": "AE"}
 MANIFOLD_N = 20
-BUTTONS = (("random", "Random z", "Draw z from the prior N(0, I)"),
-           ("origin", "Origin", "Reset every slider to 0"),
+VERDICT_N = 48  # the verdict layer's grid: 2,304 decoded and judged images per model and size
+FAR_SPACINGS = 2  # "far from every test digit": farther than this many typical code spacings
+NEIGHBOUR_DRAWS = 1000  # N(0, I) draws for the 16-D neighbour test in the verdict layer's caption
+BUTTONS = (("random", "Random z", "Draw z from N(0, I), the bell curve the VAE is trained to fill"),
+           ("origin", "Origin", "Move every slider to 0 (or as near as it goes)"),
            ("jump", "Test digit", "Jump to a random test digit's code and show its reconstructions"))
 
 
-def static_data(lab):
+def slider_scale(lab, model):
+    """What this model's sliders reach (ui.components.explorer.scales)."""
+    return _slider_scale(*lab_key(lab), model)
+
+
+@st.cache_resource(max_entries=8)
+def _slider_scale(latent_dim, dataset, folder, model):
+    if model == "vae":
+        return vae_scale(latent_dim)
+    return code_scale(get_lab(latent_dim, folder, dataset).spaces[model].codes)
+
+
+def map_ranges(lab, model):
+    """The map's data ranges: 99.8 % of the codes; for the VAE in 2-D no more than its sliders' ±3."""
+    limit = Z_LIMIT if model == "vae" and lab.latent_dim == 2 else None
+    return map_view(lab.spaces[model].points, limit)
+
+
+def axis_titles(lab, model):
+    """The map's axes in plain words: z itself in 2-D, else the codes' two main directions (PCA)."""
+    projection = lab.spaces[model].projection
+    if lab.latent_dim == 2:
+        return list(projection.axis_titles)
+    return [f"main direction {i + 1} of the {MODEL_NAMES[model]}'s codes ({share:.0%} of their spread)"
+            for i, share in enumerate(projection.explained)]
+
+
+def slider_words(lab, model):
+    """(order, plain labels, precise terms, help) for the sliders: the VAE's by how much it uses
+    each dimension (KL to the prior), the AE's by how widely its codes spread along each."""
+    dim = lab.latent_dim
+    if model == "vae":
+        amounts, words = lab.kl_per_dim, USAGE_WORDS
+        precise = [f"KL {v:.2f} nats" for v in amounts]
+        help_ = [f"Latent dimension {i + 1}. How much the VAE uses it: its KL divergence to the prior, {v:.2f} nats "
+                 "on average over the test digits (0 = unused)." for i, v in enumerate(amounts)]
+    else:
+        amounts, words = lab.spaces[model].codes.std(axis=0), SPREAD_WORDS
+        precise = [f"std {v:.1f}" for v in amounts]
+        help_ = [f"Latent dimension {i + 1}. How widely the AE's codes of the test digits spread along it: "
+                 f"standard deviation {v:.1f} (N(0, I) draws: 1)." for i, v in enumerate(amounts)]
+    labels = [f"z{i + 1} · {word}" for i, word in enumerate(amount_words(amounts, words))]
+    return dims_by_usage(amounts), labels, precise, help_
+
+
+def static_data(lab, model):
     """The element's data that only depends on the model (shared by every session)."""
-    return _static_data(*lab_key(lab))
+    return _static_data(*lab_key(lab), model)
 
 
-@st.cache_resource(max_entries=4)
-def _static_data(latent_dim, dataset, folder):
+@st.cache_resource(max_entries=8)
+def _static_data(latent_dim, dataset, folder, model):
     lab = get_lab(latent_dim, folder, dataset)
-    space = lab.spaces["vae"]
-    # On the 2-D map the axes are z itself: show exactly the square the sliders can reach.
-    x_range, y_range = map_view(space.points, Z_LIMIT if latent_dim == 2 else None)
-    where = "the latent space itself" if latent_dim == 2 else "the plane of the first two principal components"
-    kl = lab.kl_per_dim
+    space, name, scale = lab.spaces[model], MODEL_NAMES[model], slider_scale(lab, model)
+    x_range, y_range = map_ranges(lab, model)
+    order, labels, precise, help_ = slider_words(lab, model)
+    where = (" on the latent space itself" if latent_dim == 2
+             else ", seen on the flat slice through their two main directions (PCA)")
+    first = "most used dimension first" if model == "vae" else "widest-spread dimension first"
     return {
-        "signature": f"{dataset}:{latent_dim}:{folder}",
-        "heading": f"{latent_dim} latent sliders · most used dimension first",
-        "order": list(lab.slider_order), "limit": Z_LIMIT, "step": SLIDER_STEP,
-        "slider_labels": [f"z{i + 1} · KL {kl[i]:.2f}" for i in range(latent_dim)],
-        "slider_help": [f"Latent dimension {i + 1}. KL to the prior: {kl[i]:.2f} nats on average over the test "
-                        "digits (more KL = the VAE uses this dimension more)." for i in range(latent_dim)],
+        "signature": f"{dataset}:{latent_dim}:{folder}:{model}", "model": model,
+        "heading": f"{latent_dim} latent sliders of the {name} · {first}",
+        "order": order, "scale": scale.as_dict(),
+        "slider_labels": labels, "slider_precise": precise, "slider_help": help_,
         "buttons": BUTTONS,
-        "view": {"x": x_range, "y": y_range}, "axes": list(space.projection.axis_titles),
-        "palette": PALETTE, "limit_box": latent_dim == 2, "map_height": 460,
-        "map_caption": f"10,000 test digits, placed by the VAE's encoder on {where}. Click anywhere — on a digit "
-                       "or on empty space — to decode that point. Hover a dot to see which test digit it is.",
-        "manifold_title": f"Manifold grid · the decoder over a {MANIFOLD_N}×{MANIFOLD_N} grid of the map",
-        "manifold_caption": "Equal-probability spacing under the prior (inverse normal CDF): every cell holds "
-                            "the same prior mass.",
+        "view": {"x": x_range, "y": y_range}, "axes": axis_titles(lab, model),
+        "palette": PALETTE, "map_height": 460,
+        "reachable": reachable_polygon(space.projection, scale, x_range, y_range),
+        "prior": {"centre": prior_centre(space.projection), "radii": list(PRIOR_RADII),
+                  "label": "where N(0, I) draws land"},
+        "map_caption": f"{len(lab.labels):,} test digits, placed by the {name}'s encoder{where}. Tap or click anywhere — on a "
+                       "digit or on empty space — to decode that point. Circles: where random draws from N(0, I) "
+                       "land (1σ and 2σ). Dashed outline: what the sliders reach; a tap beyond it moves them as far "
+                       "as they go. With a mouse, point at a dot to see which test digit it is.",
+        "manifold_title": f"Manifold grid · the {name}'s decoder over a {MANIFOLD_N}×{MANIFOLD_N} grid of the map",
+        "manifold_caption": ("Spaced so that every cell holds the same share of N(0, I) draws (the prior's quantiles)."
+                             if model == "vae" else "Evenly spaced between its codes' 1st and 99th percentiles: the "
+                             "AE has no prior to space them by."),
     }
 
 
-def large_data(lab):
-    """The element's large, fixed data (~3 MB): sent to a browser once per session and size, kept
-    there. The decoder's weights let the page draw the digit for a z itself while a slider moves."""
-    return _large_data(*lab_key(lab))
+def large_data(lab, model):
+    """The element's large, fixed data (~3 MB): sent to a browser once per session, size and model,
+    kept there. The decoder's weights let the page draw the digit for a z itself while a slider moves."""
+    return _large_data(*lab_key(lab), model)
 
 
 def b64(array, dtype):
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
 
 
-@st.cache_resource(max_entries=4)
-def _large_data(latent_dim, dataset, folder):
+@st.cache_resource(max_entries=8)
+def _large_data(latent_dim, dataset, folder, model):
     lab = get_lab(latent_dim, folder, dataset)
-    space = lab.spaces["vae"]
+    space = lab.spaces[model]
     return {
         "points": b64(space.points, np.float32), "labels": b64(lab.labels, np.uint8),
-        "manifold": data_uri(manifold_png(lab, "vae", MANIFOLD_N, scale=1)),
+        "manifold": data_uri(manifold_png(lab, model, MANIFOLD_N, scale=1)),
         "decoder": [{"weight": b64(w, np.float32), "bias": b64(b, np.float32), "shape": list(w.shape)}
-                    for w, b in decoder_layers(lab.vae)],
+                    for w, b in decoder_layers(lab.net(model))],
         "projection": {"mean": space.projection.mean.tolist(), "components": space.projection.components.tolist()},
     }
+
+
+def verdict_layer(lab, model):
+    """Where this decoder makes digits: the judge's call at every cell of the map, as a picture
+    for the map, its legend and a caption with the measured shares."""
+    return _verdict_layer(*lab_key(lab), model)
+
+
+def rgb_png(pixels):
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, mode="RGB").save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+@st.cache_resource(max_entries=8)
+def _verdict_layer(latent_dim, dataset, folder, model):
+    lab = get_lab(latent_dim, folder, dataset)
+    space = lab.spaces[model]
+    x_range, y_range = map_ranges(lab, model)
+    (x0, x1), (y0, y1) = x_range, y_range
+    half_x, half_y = (x1 - x0) / VERDICT_N / 2, (y1 - y0) / VERDICT_N / 2  # cell centres: the cells tile the map
+    grid = verdict_grid(lab.net(model), lab.judge, (x0 + half_x, x1 - half_x), (y0 + half_y, y1 - half_y),
+                        VERDICT_N, space.projection.inverse)
+    shares = {"clear": grid.share("clear"),
+              "circle": disc_share(x_range, y_range, prior_centre(space.projection), PRIOR_RADII[-1])}
+    if latent_dim == 2:  # the map is the latent space: "far from every test digit" is a distance on it
+        xs, ys = cell_centres(x_range, y_range, VERDICT_N)
+        cells = np.array([[x, y] for y in ys for x in xs])
+        far = (nearest_code_distance(cells, space.codes) > FAR_SPACINGS).reshape(VERDICT_N, VERDICT_N)
+        shares["far"] = float((grid.calls[far] == "clear").mean()) if far.any() else None
+    else:  # what the slice cannot show: where draws land in all 16 dimensions
+        draws = prior_samples(NEIGHBOUR_DRAWS, latent_dim, seed=0)
+        shares["neighbours"] = float(neighbour_share(draws, space.codes).mean())
+    return {
+        "image": data_uri(rgb_png(verdict_shading(grid.labels, grid.calls, PALETTE))),
+        "x": list(x_range), "y": list(y_range), "legend": verdict_legend(lab.info.item),
+        "caption": verdict_caption(model, lab.info.item, shares), "shares": shares,
+    }
+
+
+def verdict_legend(item):
+    tints = ", ".join(f"rgb({', '.join(str(round(v)) for v in 255 + TINT * (hex_rgb(c) - 255))})" for c in PALETTE[:4])
+    return [[f"linear-gradient(90deg, {tints})", f"a clear {item} (coloured like its dots)"],
+            [f"rgb({UNSURE_GREY}, {UNSURE_GREY}, {UNSURE_GREY})", "the judge is unsure"],
+            [f"repeating-linear-gradient(45deg, rgb({NONE_STRIPE}, {NONE_STRIPE}, {NONE_STRIPE}) 0 2px, "
+             f"rgb({NONE_DARK}, {NONE_DARK}, {NONE_DARK}) 2px 6px)", f"no {item} at all"]]
+
+
+def percent(share):
+    """A share in words: one decimal below 10 % (0.1 % is not 0 %)."""
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
+def verdict_caption(model, item, shares):
+    """What the verdict layer shows, with its measured shares: "clear" (of the map), "circle" (the
+    map inside the 2σ circle), and in 2-D "far" (clear among the cells far from every code, or
+    None), in 16-D "neighbours" (the neighbour test of N(0, I) draws against the codes)."""
+    name, flat = MODEL_NAMES[model], "neighbours" in shares
+    inside = 1 - math.exp(-PRIOR_RADII[-1] ** 2 / 2)  # N(0, I) on a plane: P(|z| <= r) = 1 - exp(-r²/2)
+    text = (f"Shaded by the judge's verdict on the {name}'s decoder at each point"
+            + (" of this flat slice of its 16-D space" if flat else "")
+            + f": a clear {item} over {percent(shares['clear'])} of it")
+    if shares.get("far") is not None:
+        text += f", and over {percent(shares['far'])} of the parts far from every test {item}"
+    text += ". "
+    if model == "ae" and not flat and shares["clear"] >= 0.5:
+        text += "The gaps between its codes are not the AE's problem; knowing where to sample is: "
+    text += (f"{inside:.0%} of draws from N(0, I) land inside the dashed circle, "
+             f"{percent(shares['circle'])} of this {'slice' if flat else 'map'}")
+    if flat:
+        text += (f" — and in all 16 directions, {percent(shares['neighbours'])} of a draw's 10 nearest neighbours "
+                 f"are {name} codes (50% would mean draws land among the codes)")
+    if model == "vae":
+        text += ": training pulled the VAE's codes there"
+    return text + "."
+
+
+def with_article(name):
+    return f"{'an' if name[:1].lower() in 'aeiou8' else 'a'} {name}"  # "an 8", "an Ankle boot"
+
+
+def reading_words(reading, info):
+    """The judge's calibrated reading of one image in plain words (info: the data set's names)."""
+    name = with_article(info.classes[reading.label])
+    if reading.call == "clear":
+        return f"looks like {name} ({reading.confidence:.0%} sure)"
+    if reading.call == "unsure":
+        return f"unsure — maybe {name} ({reading.confidence:.0%})"
+    return f"doesn't look like any {info.item}"
 
 
 def reconstructions(lab, index):
@@ -104,21 +256,29 @@ def reconstructions(lab, index):
             "images": [[digit_uri(image, 5), name] for name, image in images]}
 
 
-def element_data(lab, z, *, assets, jumped_digit, event_id):
-    """Everything the element shows for this z: the model's fixed parts plus the digit and marker.
+def payload(data):
+    """The element's data as the bytes of its JSON. Handed a dict, Streamlit sniffs each of its
+    values for data frames (importing pandas on the first page: 0.3-1.5 s here) and re-encodes
+    the whole JSON on every run to identify the element; bytes it only hashes."""
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
 
-    assets: large_data(lab) when the page does not hold it yet, else None; event_id: the event
-    this run answers (the page ignores answers to older events).
+
+def element_data(lab, model, z, *, assets, layer, jumped_digit, event_id):
+    """Everything the element shows for this model and z: its fixed parts plus the digit and marker.
+
+    assets: large_data(lab, model) when the page does not hold it yet, else None; layer:
+    verdict_layer(lab, model) when it is on, else None; event_id: the event this run answers
+    (the page ignores answers to older events).
     """
-    image = lab.decode("vae", z)
-    digit, confidence = lab.classify(image)
+    image = lab.decode(model, z)
     return {
-        **static_data(lab),
+        **static_data(lab, model),
         "assets": assets,
+        "layer": layer,
         "z": [float(v) for v in z],
-        "marker": [float(v) for v in lab.spaces["vae"].projection.forward(z)],
+        "marker": [float(v) for v in lab.spaces[model].projection.forward(z)],
         "digit": digit_uri(image),
-        "digit_caption": f"VAE decoder output · judge: “{digit}” ({confidence:.0%} sure)",
+        "digit_caption": f"{MODEL_NAMES[model]} decoder output · judge: {reading_words(lab.read(image), lab.info)}",
         "recon": reconstructions(lab, jumped_digit),
         "event_id": event_id,
     }
