@@ -179,7 +179,7 @@ def test_explore_from_here_moves_the_sliders_to_mu_and_opens_explore():
     assert at.session_state[session.TAB] == session.TAB_LABELS["explore"]
     z = list(at.session_state[session.z_key(2)])
     assert z == pytest.approx(mu, abs=0.006)  # the sliders' 0.01 steps
-    explorer = json.loads(at.get("bidi_component")[0].proto.json)
+    explorer = json.loads(at.get("bidi_component")[0].proto.bytes)
     assert explorer["z"] == pytest.approx(z)
 
 

@@ -108,6 +108,11 @@ def explore_model():
     return st.session_state.get(EXPLORE_MODEL) or "vae"
 
 
+def set_explore_model(model):
+    """Show the latent space of "vae" or "ae" on Explore (from a callback: before its widget is drawn)."""
+    st.session_state[EXPLORE_MODEL] = model
+
+
 def verdict_layer():
     """Is Explore's map shaded by where the decoder makes digits?"""
     return bool(st.session_state.get(VERDICT_LAYER))

@@ -83,9 +83,10 @@ def on_new_eps():
     session.set_eps_seed(random.randrange(MAX_SEED))
 
 
-def explore_from_here(dim, mu):
-    """Explore's sliders to μ (what a click on its map does), and Explore opened."""
-    move_to(dim, mu)
+def explore_from_here(lab, mu):
+    """Explore's sliders to μ (what a click on its map does) in the VAE's space, and Explore opened."""
+    session.set_explore_model("vae")
+    move_to(lab, "vae", mu)
     session.set_tab("explore")
 
 
@@ -226,7 +227,7 @@ def results(lab, trace):
     left.button("New ε", icon=":material/casino:", on_click=on_new_eps, width="stretch",
                 help="Draw new noise ε from N(0, I): new samples from the same cloud")
     if right.button("Explore from here", icon=":material/explore:", on_click=explore_from_here,
-                    args=(lab.latent_dim, trace.mu), width="stretch",
+                    args=(lab, trace.mu), width="stretch",
                     help="Move the Explore sliders to μ, the centre of this cloud, and open Explore"):
         st.rerun()  # the whole page: another tab opens
 
