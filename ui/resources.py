@@ -54,7 +54,7 @@ def lab_or_error(latent_dim, dataset=DEFAULT_DATASET):
 
 
 WARM_THREAD = "latent-lab-warm"
-QUIET_S = 3.0  # the warm-up starts each task only after this long without a new script run
+QUIET_S = 5.0  # the warm-up starts each task only after this long without a new script run
 _warming = {"started": False, "lock": threading.Lock(), "last_run": 0.0}
 
 
