@@ -172,7 +172,7 @@ def test_new_eps_changes_the_samples_only_and_goes_in_the_link():
 
 
 def test_explore_from_here_moves_the_sliders_to_mu_and_opens_explore():
-    at = new_app(draw=pack_drawing(mnist_digit(0)))
+    at = new_app(draw=pack_drawing(mnist_digit(0)), model="ae")  # Explore showed the AE
     mu = [row[1] for row in reparameterisation_rows(at)]
     next(b for b in at.button if b.label == "Explore from here").click()
     ok(at.run())
@@ -180,7 +180,7 @@ def test_explore_from_here_moves_the_sliders_to_mu_and_opens_explore():
     z = list(at.session_state[session.z_key(2)])
     assert z == pytest.approx(mu, abs=0.006)  # the sliders' 0.01 steps
     explorer = json.loads(at.get("bidi_component")[0].proto.bytes)
-    assert explorer["z"] == pytest.approx(z)
+    assert explorer["z"] == pytest.approx(z) and explorer["model"] == "vae"  # μ is a point of the VAE's space
 
 
 def test_the_drawing_stays_when_the_latent_size_changes():
