@@ -92,9 +92,14 @@ def binarize(images, seed=0):
     return torch.bernoulli(images, generator=generator)
 
 
+def to_uint8(images):
+    """Images float [N,1,28,28] in [0, 1] -> uint8 array [N,28,28]: how packs store them."""
+    return (images.squeeze(1) * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+
+
 def save_test_images(images, labels, path):
     """Store test images as uint8 (compressed) so the app runs with no data set at all."""
-    pixels = (images.squeeze(1) * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+    pixels = to_uint8(images)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, images=pixels, labels=labels.numpy().astype(np.uint8))
 

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from model.checkpoint import CheckpointError, load_model
-from model.data import binarize, checkpoint_dir, load_images
+from model.data import binarize, checkpoint_dir, load_images, to_uint8
 from model.judge import classify
 from model.latent import normal_ppf, prior_samples
 from model.networks import codes_of, decode_batched
@@ -51,10 +51,6 @@ def grid_points(box, n=MANIFOLD_N):
     xs = np.linspace(box[0, 0], box[0, 1], n)
     ys = np.linspace(box[1, 1], box[1, 0], n)  # top row = largest y, as on a map
     return torch.tensor([[x, y] for y in ys for x in xs], dtype=torch.float32)
-
-
-def to_uint8(images):
-    return (images.squeeze(1) * 255).round().clamp(0, 255).to(torch.uint8).numpy()
 
 
 class Recorder:

@@ -78,7 +78,7 @@ def test_the_tab_renders_for_every_beta(why_app, beta):
 
 def test_the_dial_starts_at_the_vae_and_moving_it_changes_the_map_and_the_samples(why_app):
     at = ok(why_app())
-    slider = at.select_slider(key=session.BETA)
+    slider = at.select_slider(key=session.widget_key(session.BETA))
     assert slider.value == 1.0 and list(slider.options) == [f"{b:g}" if b not in (0, 1) else
                                                             {0: "0 (AE)", 1: "1 (VAE)"}[b] for b in TINY_BETAS]
     before_map, before_samples = family_map(at), images(at, "beta samples")
@@ -109,7 +109,7 @@ def test_the_lessons_kl_step_places_this_dial_and_answers_from_what_it_shows(why
     at = why_app(tab="lesson", step="4")
     at.radio[0].set_value(CHOICES["worse"])  # the lesson's predict-first question comes first
     ok(at.run())
-    slider = at.select_slider(key=session.LESSON_DIAL)
+    slider = at.select_slider(key=session.widget_key(session.LESSON_DIAL))
     assert slider.label == "Weight of the KL term, β" and slider.value == 1.0
     assert len(images(at, "beta samples")) == 1 and not images(at, "lesson dial samples")  # not the stand-in
     slider.set_value(0.0)
@@ -133,7 +133,7 @@ def test_every_frame_arrives_once_with_a_caption_each(why_app, why_checkpoints):
     assert np.array_equal(codes.reshape(arrays["ae_codes"].shape), arrays["ae_codes"])
     assert all(uri.startswith("data:image/png;base64,") for uri in assets["sprites"].values())
     assert [k["clear"] for k in data["kinds"]] == [arrays["ae_clear"].tolist(), arrays["vae_clear"].tolist()]
-    at.select_slider(key=session.BETA).set_value(4.0)
+    at.select_slider(key=session.widget_key(session.BETA)).set_value(4.0)
     ok(at.run())
     assert replay_data(at)["assets"] is None  # the page keeps them
 
@@ -206,7 +206,7 @@ def test_tab_values_survive_a_visit_to_another_tab(why_app):
         at.session_state[session.TAB] = session.TAB_LABELS[tab]
         ok(at.run())
         assert at.query_params["beta"] == "4" and at.query_params["seed"] == "55"
-    assert at.select_slider(key=session.BETA).value == 4.0
+    assert at.select_slider(key=session.widget_key(session.BETA)).value == 4.0
 
 
 def test_the_served_javascript_is_the_view_with_both_cores_inlined(tmp_path):

@@ -112,22 +112,23 @@ def parse_link(params):
             notes.append(f"Ignored `{key}` from the link (too long); using the default.")
             del get[key]
 
-    if "tab" in get:
-        if get["tab"] in TABS:
-            state = replace(state, tab=get["tab"])
-        else:
-            refuse("tab", f"expected one of {', '.join(TABS)}")
+    def choose(key, allowed, field, expected):
+        """A value from a fixed set of words, or a note."""
+        nonlocal state
+        if key in get:
+            if get[key] in allowed:
+                state = replace(state, **{field: get[key]})
+            else:
+                refuse(key, expected)
+
+    choose("tab", TABS, "tab", f"expected one of {', '.join(TABS)}")
     if "dim" in get:
         dim = _int_in(get["dim"], 0, 10**6)
         if dim in LATENT_SIZES:
             state = replace(state, dim=dim)
         else:
             refuse("dim", "expected 2 or 16")
-    if "model" in get:
-        if get["model"] in MODELS:
-            state = replace(state, model=get["model"])
-        else:
-            refuse("model", "expected vae or ae")
+    choose("model", MODELS, "model", "expected vae or ae")
     if "layer" in get:
         if get["layer"] in LAYERS:
             state = replace(state, layer=True)
@@ -154,11 +155,7 @@ def parse_link(params):
             state = replace(state, n=n)
         else:
             refuse("n", f"expected one of {', '.join(map(str, SAMPLE_COUNTS))}")
-    if "ae" in get:
-        if get["ae"] in AE_SAMPLING:
-            state = replace(state, ae_sampling=get["ae"])
-        else:
-            refuse("ae", "expected prior or fitted")
+    choose("ae", AE_SAMPLING, "ae_sampling", "expected prior or fitted")
     if "lsize" in get:
         sizes = parse_lesson_sizes(get["lsize"])
         if sizes is None:
@@ -171,11 +168,7 @@ def parse_link(params):
             refuse("beta", f"expected a number from 0 to {MAX_BETA:g}")
         else:
             state = replace(state, beta=beta)
-    if "path" in get:
-        if get["path"] in PATHS:
-            state = replace(state, path=get["path"])
-        else:
-            refuse("path", f"expected {' or '.join(PATHS)}")
+    choose("path", PATHS, "path", f"expected {' or '.join(PATHS)}")
     if "draw" in get:
         if unpack_drawing(get["draw"]) is None:
             refuse("draw", "not a drawing this page wrote", "showing no drawing")

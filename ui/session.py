@@ -31,7 +31,7 @@ LESSON_SIZES = "lesson_sizes"  # Lesson: the teacher's latent size per step, {st
 LESSON_GUESSES = "lesson_guesses"  # Lesson: the predict-first answers, {question: answer}
 LESSON_DIAL = "lesson_dial"  # Lesson: the KL step's β dial
 LESSON_SEEN = "lesson_seen"  # Lesson: the numbers each step showed, {step name: record}, for the recap
-BETA = "beta"  # Why it works: the tab's β dial (a dial elsewhere passes its own key)
+BETA = "beta"  # Why it works: the tab's β dial, a kept value (a dial elsewhere passes its own key)
 REPLAY_FRAME = "frame"  # Why it works: the replay's position, 0-based, as the page last reported it
 REPLAY = "replay"  # Why it works: the replay element's key
 REPLAY_ASSETS_SENT = "replay_assets_sent"
@@ -288,8 +288,13 @@ def set_lesson_seen(name, record):
 
 # --- Why it works --------------------------------------------------------------------------
 
+def dial_beta(key):
+    """The β a dial (key: its kept value) shows, or None before it has one."""
+    return st.session_state.get(key)
+
+
 def set_dial_beta(key, beta):
-    """Move a β dial (key: its widget key) to a trained value before it is drawn."""
+    """Move a β dial (key: its kept value) to a trained value before it is drawn."""
     st.session_state[key] = beta
 
 
@@ -381,18 +386,9 @@ def set_eps_seed(value):
 
 # --- the shareable link ---------------------------------------------------------------------
 
-# Widgets that hold their own value (not bound to a kept value, see bind): Streamlit drops a widget's
-# value at the end of a run that does not draw it, so it is written back at the top of every run.
-SELF_KEPT_WIDGETS = (BETA,)
-
-
 def init_from_link():
-    """On a session's first run, seed every control from the URL (defaults where it is odd);
-    on later runs, keep the self-kept widgets' values."""
+    """On a session's first run, seed every control from the URL (defaults where it is odd)."""
     if LINK_NOTES in st.session_state:
-        for key in SELF_KEPT_WIDGETS:
-            if key in st.session_state:
-                st.session_state[key] = st.session_state[key]
         return
     link = parse_link(st.query_params.to_dict())
     st.session_state.update({
@@ -415,7 +411,7 @@ def current_link():
     return LinkState(tab=tab(), dim=dim, z=tuple(z(dim, model)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
                      a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
-                     beta=widget_value(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed(),
+                     beta=dial_beta(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed(),
                      model=model, layer=verdict_layer())
 
 

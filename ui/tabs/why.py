@@ -110,18 +110,18 @@ def beta_dial(lab, key):
     """A dial over the trained β values and what the chosen β's VAE does: its map with the prior's
     circles, random samples with the judge's verdict, reconstructions, and the family's numbers.
 
-    lab: the 2-D Lab (judge, test digits, labels); key: the dial's own session key (session.BETA is
-    the tab's, the one the link carries). Returns what the dial shows now (a DialReading), or None,
+    lab: the 2-D Lab (judge, test digits, labels); key: the dial's kept value (session.bind; session.BETA
+    is the tab's, the one the link carries). Returns what the dial shows now (a DialReading), or None,
     drawing nothing, while the β family is missing.
     """
     family, error = family_or_error()
     if error:
         return None
     settle_beta(family, key)
-    st.select_slider("Weight of the KL term, β", options=family.betas, key=key, format_func=beta_label,
+    st.select_slider("Weight of the KL term, β", options=family.betas, format_func=beta_label, **session.bind(key),
                      help="The VAE's loss is reconstruction + β × KL. β = 0 drops the pull toward the prior; "
                           "β = 1 is the standard VAE; larger β pulls harder.")
-    member = family.member(session.widget_value(key))
+    member = family.member(session.dial_beta(key))
     st.markdown(beta_caption(member, family))
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -147,7 +147,7 @@ def beta_dial(lab, key):
 def settle_beta(family, key):
     """Give the dial a trained β before it is drawn: a fresh dial starts at β = 1, and a β from the
     link that no model was trained at falls back to that default, with a note."""
-    value = session.widget_value(key)
+    value = session.dial_beta(key)
     trained = family.trained_beta(value) if value is not None else None
     session.set_dial_beta(key, family.default_beta if trained is None else trained)
     if trained is None and value is not None and key == session.BETA:
