@@ -6,7 +6,8 @@ The page: the sidebar, one tab per module in ui/tabs/, and the address bar kept 
 the session (ui/session.py, the one owner of st.session_state).
 
 This file is read twice. `streamlit run` imports it as a module and finds `server` below, a
-st.App: the server, which loads what the first page needs before it says it is healthy. Each
+st.App: the server, which loads what the first page needs before it says it is healthy and serves
+the explorer's large data as files browsers keep (ui/components/explorer/files.py). Each
 browser session then runs it as the page script (`__main__`), which draws the page.
 """
 
@@ -17,6 +18,7 @@ import streamlit as st
 import torch
 
 from ui import session
+from ui.components.explorer import files as explorer_files
 from ui.glossary import show_glossary
 from ui.link import LATENT_SIZES
 from ui.reconnect import rerun_on_reconnect
@@ -90,4 +92,4 @@ async def load_before_serving(_app):
 if __name__ == "__main__":
     main()
 else:
-    server = st.App(__file__, lifespan=load_before_serving)
+    server = st.App(__file__, lifespan=load_before_serving, routes=[explorer_files.route()])

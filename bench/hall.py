@@ -124,7 +124,6 @@ def effects_of(msg):
         return [("error_alert", el.body[:120])]
     if el_kind == "bidi_component":
         data = json.loads(el.bytes or el.json or "{}")  # the explorer sends its JSON as bytes
-        data.pop("assets", None)  # large and not needed here: the page keeps it
         return [("explorer", el.id, fragment, data)]
     if el_kind == "button":
         return [("button", el.id, fragment, el.label, el.disabled)]
@@ -169,6 +168,7 @@ class Student:
         self.cache, self.max_age = {}, 2  # hash -> [effects, runs since last used]
         self.ws, self.reader, self.waiter, self.run_bytes, self.run_fragments = None, None, None, 0, []
         self.closing = False
+        self.fetched = set()  # the explorer's files this tab's browser holds (its HTTP cache)
         self.auto_reruns, self.last_run_fragments = set(), []  # what the frontend checks on reconnecting
         self.runs_started, self.sent_after = 0, 0  # a run that started before our message is not its answer
         self.replicas = []  # (what, upstream) for every response that names one (X-Lab-Replica)
@@ -352,7 +352,17 @@ class Student:
         http_before = self.record["http_bytes"]
         await self.connect()
         await self.rerun(timeout=LOAD_TIMEOUT_S)
+        await self.fetch_explorer_file()
         return (time.perf_counter() - start) * 1000, self.run_bytes + self.record["http_bytes"] - http_before
+
+    async def fetch_explorer_file(self):
+        """What the explorer's page code does: GET its large data (a file the browser then keeps), once."""
+        url = (self.explorer or {}).get("data", {}).get("assets_url")
+        if url and url not in self.fetched:
+            status, _, _ = await http_get(self.base, "/" + url, self.cookies, self.record)
+            if status != 200:
+                self.record["errors"].append(f"GET {url}: {status}")
+            self.fetched.add(url)
 
     def explorer_event(self, event):
         """The explorer element's setTriggerValue("event", ...): a JSON trigger value on the element's

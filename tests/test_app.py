@@ -12,8 +12,11 @@ from PIL import Image
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
+from model import checkpoint_dir
 from tests.conftest import ROOT
 from ui import session
+from ui.components.explorer.files import asset_contents
+from ui.resources import get_lab
 
 TIMEOUT = 60
 
@@ -103,22 +106,21 @@ def test_explore_renders_for_both_sizes(dim):
     data = explorer(at)
     assert data["z"] == [0.0] * dim and len(data["slider_labels"]) == dim
     assert png_size(digit_png(at).split(",")[1])[0] >= 224
-    assets = data["assets"]
-    assert assets["manifold"].startswith("data:image/png;base64,")
-    assert len(base64.b64decode(assets["points"])) == 10_000 * 2 * 4 and len(base64.b64decode(assets["labels"])) == 10_000
-    assert [layer["shape"] for layer in assets["decoder"]] == [[256, dim], [512, 256], [784, 512]]
+    assert data["assets_url"].startswith(f"lab/explorer/mnist-z{dim}-vae-")
+    file = asset_contents(get_lab(dim, str(checkpoint_dir())), "vae")
+    assert file["manifold"].startswith("data:image/png;base64,")
+    assert file["points"].shape == (10_000 * 2,) and file["labels"].shape == (10_000,)
+    assert [layer["shape"] for layer in file["decoder"]] == [[256, dim], [512, 256], [784, 512]]
     (x0, x1), (y0, y1) = data["view"]["x"], data["view"]["y"]
     assert x0 < 0 < x1 and y0 < 0 < y1
     assert "judge" in data["digit_caption"] and data["recon"] is None
 
 
-def test_the_large_data_is_sent_once_per_session_and_again_on_request():
+def test_every_run_names_the_same_file_for_the_large_data_and_no_run_carries_it():
     at = ok(new_app())
-    assert explorer(at)["assets"] is not None
+    url = explorer(at)["assets_url"]
     send(at, "z", z=[0.5, 0.5])
-    assert explorer(at)["assets"] is None  # the page keeps them
-    send(at, "assets")
-    assert explorer(at)["assets"] is not None
+    assert explorer(at)["assets_url"] == url and "assets" not in explorer(at)
 
 
 def test_sliders_are_ordered_by_kl():

@@ -16,8 +16,8 @@ from model.latent import fit_projection
 from model.networks import decoder_layers
 from tests.test_app import explorer, new_app, ok, send
 from ui import session
-from ui.components.explorer.explorer import (b64, percent, reading_words, slider_scale, verdict_caption,
-                                             with_article)
+from ui.components.explorer.explorer import percent, reading_words, slider_scale, verdict_caption, with_article
+from ui.components.explorer.files import asset_contents, asset_url
 from ui.components.explorer.layers import (NONE_DARK, NONE_STRIPE, TINT, UNSURE_GREY, clip_half_plane, disc_share,
                                            hex_rgb, prior_centre, reachable_polygon, verdict_shading)
 from ui.components.explorer.scales import (USAGE_WORDS, SliderScale, amount_words, code_scale, nice_step,
@@ -188,8 +188,10 @@ def test_the_ae_mode_shows_the_aes_sliders_map_and_decoder(lab2):
     scale = slider_scale(lab2, "ae")
     assert data["model"] == "ae" and "AE" in data["heading"] and data["digit_caption"].startswith("AE decoder")
     assert data["scale"] == scale.as_dict() and data["z"] == list(scale.snap([0.0, 0.0]))
-    assert data["assets"]["decoder"][0]["weight"] == b64(decoder_layers(lab2.ae)[0][0], np.float32)
-    assert data["assets"]["points"] == b64(lab2.spaces["ae"].points, np.float32)
+    file = asset_contents(lab2, "ae")
+    assert data["assets_url"] == asset_url(lab2, "ae") != asset_url(lab2, "vae")
+    assert file["decoder.0.weight"].tobytes() == decoder_layers(lab2.ae)[0][0].astype("<f2").tobytes()
+    assert file["points"].tobytes() == lab2.spaces["ae"].points.astype("<f2").tobytes()
     (x0, x1), (y0, y1) = data["view"]["x"], data["view"]["y"]
     assert x1 - x0 > 20 and y1 - y0 > 20  # its true scale, not the VAE's ±3
     assert data["prior"]["centre"] == [0.0, 0.0] and data["prior"]["radii"] == [1.0, 2.0]
@@ -227,16 +229,14 @@ def test_each_model_keeps_its_own_z_and_the_switch_lives_in_the_link():
     assert explorer(at)["z"] == [40.0, -50.0]
 
 
-def test_the_large_data_is_sent_once_per_model():
+def test_each_model_names_its_own_file():
     at = ok(new_app())
-    assert explorer(at)["assets"] is not None
+    vae_url = explorer(at)["assets_url"]
     switch_model(at, "ae")
-    assert explorer(at)["assets"] is not None  # the AE's decoder and points: the page did not have them
+    ae_url = explorer(at)["assets_url"]
+    assert ae_url != vae_url and "-ae-" in ae_url and "-vae-" in vae_url
     switch_model(at, "vae")
-    assert explorer(at)["assets"] is None
-    switch_model(at, "ae")
-    assert explorer(at)["assets"] is None
-
+    assert explorer(at)["assets_url"] == vae_url
 
 def test_an_event_from_the_other_models_view_is_ignored():
     at = ok(new_app())
@@ -305,14 +305,14 @@ def test_the_warm_up_fills_every_size_and_models_data_this_size_first(lab2, monk
     from ui.tabs import explore
 
     done = []
-    for step in ("static_data", "large_data", "verdict_layer"):
+    for step in ("static_data", "asset_url", "verdict_layer"):
         monkeypatch.setattr(explore, step, lambda lab, model, step=step: done.append((lab.latent_dim, model, step)))
     for task in explore.warm_up(lab2):
         task()
     assert len(done) == len(set(done)) == 2 * 2 * 3
     assert [dim for dim, _, _ in done] == [2] * 6 + [16] * 6
-    assert done[:4] == [(2, "vae", "static_data"), (2, "vae", "large_data"), (2, "ae", "static_data"),
-                        (2, "ae", "large_data")]  # the switch before the layers
+    assert done[:4] == [(2, "vae", "static_data"), (2, "vae", "asset_url"), (2, "ae", "static_data"),
+                        (2, "ae", "asset_url")]  # the switch before the layers
 
 
 def test_script_runs_hold_the_warm_up_back_and_its_own_requests_do_not(lab2):

@@ -37,14 +37,15 @@ def tile(images, columns, gap=1):
     return sheet
 
 
-def png(pixels, scale=1):
-    """uint8 [H,W] -> PNG bytes, upscaled by an integer factor with nearest neighbour (no blur)."""
+def png(pixels, scale=1, compress_level=1):
+    """uint8 [H,W] -> PNG bytes, upscaled by an integer factor with nearest neighbour (no blur).
+    compress_level 1: fast, for pictures made per script run; 9 for pictures made once and sent often."""
     if pixels.dtype != np.uint8 or pixels.ndim != 2:
         pixels = to_uint8(pixels)[0]
     if scale > 1:
         pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)  # 10× faster than np.kron here
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG", optimize=False, compress_level=1)
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=False, compress_level=compress_level)
     return buffer.getvalue()
 
 

@@ -63,7 +63,7 @@ class QuietWarmThread(logging.Filter):
     This warning can be ignored..."): expected for the warm-up thread, so not in the server log."""
 
     def filter(self, record):
-        return record.threadName != WARM_THREAD
+        return not record.threadName.startswith(WARM_THREAD)
 
 
 def warm_in_background(tasks):
@@ -77,19 +77,19 @@ def warm_in_background(tasks):
         if _warming["started"]:
             return
         _warming["started"] = True
-    _quiet_log()
+    quiet_log()
     threading.Thread(target=_warm, args=(tasks,), name=WARM_THREAD, daemon=True).start()
 
 
 def load_outside_sessions(task):
     """Run task (a function filling caches) to its end, outside any session, quietly: at server start."""
-    _quiet_log()
+    quiet_log()
     thread = threading.Thread(target=task, name=WARM_THREAD)
     thread.start()
     thread.join()
 
 
-def _quiet_log():
+def quiet_log():
     log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
     if not any(isinstance(f, QuietWarmThread) for f in log.filters):
         log.addFilter(QuietWarmThread())
@@ -121,7 +121,7 @@ def _manifold_png(latent_dim, dataset, folder, kind, n, scale):
     lab = get_lab(latent_dim, folder, dataset)
     space = lab.spaces[kind]
     points, _, _ = manifold_grid(kind, space.points, n, space.projection)
-    return png(tile(lab.decode(kind, points), n, gap=0), scale)
+    return png(tile(lab.decode(kind, points), n, gap=0), scale, compress_level=9)  # made once, sent to every page
 
 
 @st.cache_resource(show_spinner="Loading the β family…", max_entries=2)

@@ -68,7 +68,6 @@ explorer_key = _per_size("explorer")  # the element's key: the page's event (a t
 map_clicks_key = _per_size("clicks")
 jumped_digit_key = _per_size("jump")
 answered_event_key = _per_size("answered_event")
-assets_held_key = _per_size("assets_held")
 
 
 # --- the sidebar and the tabs ---------------------------------------------------------------
@@ -162,16 +161,6 @@ def answered_event(dim):
 
 def set_answered_event(dim, event_id):
     st.session_state[answered_event_key(dim)] = event_id
-
-
-def assets_held(dim):
-    """Which of the explorer's large data (one per model) this session's page holds: signatures."""
-    return st.session_state.get(assets_held_key(dim), ())
-
-
-def set_assets_held(dim, signatures):
-    """() : the page lost them, send them again."""
-    st.session_state[assets_held_key(dim)] = tuple(signatures)
 
 
 # --- kept values ----------------------------------------------------------------------------

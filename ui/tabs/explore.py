@@ -16,8 +16,9 @@ import streamlit as st
 
 from ui import session
 from ui.components.explorer.events import explorer_event
-from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
-                                             slider_scale, static_data, verdict_layer)
+from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, payload, slider_scale,
+                                             static_data, verdict_layer)
+from ui.components.explorer.files import asset_url
 from ui.link import LATENT_SIZES, LinkState
 from ui.resources import DEFAULT_DATASET, lab_or_error, warm_in_background
 
@@ -66,17 +67,6 @@ def apply_event(lab):
         move_to(lab, model, np.zeros(dim))
     elif event.kind == "jump":
         jump_to_test_digit(lab, model)
-    elif event.kind == "assets":  # the page lost them (or never got them): send them again
-        session.set_assets_held(dim, ())
-
-
-def assets_once(lab, model):
-    """The large fixed data, on the first run of a session for this size and model only (the page keeps it)."""
-    dim, signature = lab.latent_dim, static_data(lab, model)["signature"]
-    if signature in session.assets_held(dim):
-        return None
-    session.set_assets_held(dim, session.assets_held(dim) + (signature,))
-    return large_data(lab, model)
 
 
 def controls():
@@ -91,7 +81,7 @@ def warm_up(lab):
     this size, the verdict layers, then the same at the other size (its Lab loads in the first)."""
     sizes = sorted(LATENT_SIZES, key=lambda dim: dim != lab.latent_dim)  # this size first
     for dim in sizes:
-        for steps in ((static_data, large_data), (verdict_layer,)):
+        for steps in ((static_data, asset_url), (verdict_layer,)):
             for model in MODEL_NAMES:
                 yield functools.partial(warm_one, dim, lab.dataset, model, steps)
 
@@ -100,7 +90,7 @@ def warm_first_page():
     """What a plain link's page needs (the default size's Lab, its VAE explorer data): called once
     at server start, outside any session."""
     start = LinkState()
-    warm_one(start.dim, DEFAULT_DATASET, start.model, (static_data, large_data))
+    warm_one(start.dim, DEFAULT_DATASET, start.model, (static_data, asset_url))
 
 
 def warm_one(dim, dataset, model, steps):
@@ -116,8 +106,7 @@ def explore_panel(lab):
     controls()
     model = session.explore_model()
     z = slider_scale(lab, model).snap(session.z(dim, model))
-    data = element_data(lab, model, z, assets=assets_once(lab, model),
-                        layer=verdict_layer(lab, model) if session.verdict_layer() else None,
+    data = element_data(lab, model, z, layer=verdict_layer(lab, model) if session.verdict_layer() else None,
                         jumped_digit=session.jumped_digit(dim), event_id=session.answered_event(dim))
     explorer(key=session.explorer_key(dim), data=payload(data), on_event_change=lambda: apply_event(lab))
     session.sync_link()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ui.link import MODELS, Z_LIMITS, clamp_z
 
-EXPLORER_EVENTS = ("z", "click", "random", "origin", "jump", "assets")
+EXPLORER_EVENTS = ("z", "click", "random", "origin", "jump")
 MAX_EVENT_ID_CHARS = 64
 
 

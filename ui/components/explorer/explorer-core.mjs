@@ -16,24 +16,46 @@ export function payloadOf(bytes) {
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
-export function decodeBase64(text) {
-  const bytes = atob(text);
-  const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+// One IEEE 754 half-precision number (its 16 bits) as a float.
+export function halfToFloat(bits) {
+  const sign = bits & 0x8000 ? -1 : 1, exponent = (bits >> 10) & 0x1f, fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;  // zero and subnormals
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+// Little-endian float16 values (numpy "<f2"), as bytes -> Float32Array.
+export function halves(bytes) {
+  const out = new Float32Array(bytes.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = halfToFloat(bytes[2 * i] | (bytes[2 * i + 1] << 8));
   return out;
 }
 
-export function floats(text) {
-  return new Float32Array(decodeBase64(text).buffer);
+const MAGIC = "LLX1";
+const DTYPES = { "<f2": halves, "|u1": (bytes) => bytes.slice() };
+
+// The explorer's file (ui/components/explorer/files.py: "LLX1", a 4-byte header length, a JSON
+// header, the arrays' bytes) -> the header's fields with each array in place of its index.
+export function unpackFile(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC) throw new Error("not an explorer file");
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
+  const { arrays, ...header } = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  const body = 8 + length;
+  for (const [name, [offset, size, dtype]] of Object.entries(arrays)) {
+    if (!DTYPES[dtype]) throw new Error(`${name}: unknown dtype ${dtype}`);
+    header[name] = DTYPES[dtype](bytes.subarray(body + offset, body + offset + size));
+  }
+  return header;
 }
 
-// The server's assets (base64 arrays, ui/components/explorer/explorer.py) -> typed arrays.
-export function unpack(assets) {
+// The file's fields -> what the view draws with: typed arrays and decoder layers.
+export function unpack(file) {
   return {
-    points: floats(assets.points), labels: decodeBase64(assets.labels), manifold: assets.manifold,
-    decoder: assets.decoder.map((layer) => ({ weight: floats(layer.weight), bias: floats(layer.bias),
-                                             out: layer.shape[0], in: layer.shape[1] })),
-    mean: assets.projection.mean, components: assets.projection.components,
+    points: file.points, labels: file.labels, manifold: file.manifold,
+    decoder: file.decoder.map((layer, i) => ({ weight: file[`decoder.${i}.weight`], bias: file[`decoder.${i}.bias`],
+                                              out: layer.shape[0], in: layer.shape[1] })),
+    mean: file.projection.mean, components: file.projection.components,
   };
 }
 

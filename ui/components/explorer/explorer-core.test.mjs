@@ -2,18 +2,53 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { MARGIN, STALE_MS, arrowDirection, caughtUp, decimals, decode, decodeBase64, fitView, floats, greyRgba, inPlot,
+import { MARGIN, STALE_MS, arrowDirection, caughtUp, decimals, decode, fitView, greyRgba, halfToFloat, halves, inPlot,
          keyedValue, nearestPoint, niceStep, payloadOf, project, sameZ, sliderRows, snapValue, tickLabel, ticks, toData, toPixel,
-         unpack, unproject, valueText }
+         unpack, unpackFile, unproject, valueText }
   from "./explorer-core.mjs";
 
 const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
-const b64 = (typed) => Buffer.from(typed.buffer).toString("base64");  // as the server encodes them
+// float16 bit patterns, as numpy's "<f2" writes them: 0.5, -1.25, 1, 2, 3, 4.
+const HALF = { 0.5: 0x3800, "-1.25": 0xbd00, 1: 0x3c00, 2: 0x4000, 3: 0x4200, 4: 0x4400 };
+const halfBits = (...values) => new Uint16Array(values.map((v) => HALF[v]));
+const bytesOf = (typed) => new Uint8Array(typed.buffer);
 
-test("base64 arrays decode as the server wrote them (float32 little-endian, uint8)", () => {
-  const values = new Float32Array([0.5, -1.25, 3e-3]);
-  assert.deepEqual(Array.from(floats(b64(values))), Array.from(values));
-  assert.deepEqual(Array.from(decodeBase64(b64(new Uint8Array([0, 7, 255])))), [0, 7, 255]);
+// A file as ui/components/explorer/files.py's pack_file writes it.
+function packFile(header, arrays) {
+  const index = {}, parts = [];
+  let offset = 0;
+  for (const [name, [dtype, typed]] of Object.entries(arrays)) {
+    const bytes = bytesOf(typed);
+    index[name] = [offset, bytes.length, dtype];
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  const head = new TextEncoder().encode(JSON.stringify({ ...header, arrays: index }));
+  const out = new Uint8Array(8 + head.length + offset);
+  out.set(new TextEncoder().encode("LLX1"));
+  new DataView(out.buffer).setUint32(4, head.length, true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out.buffer;
+}
+
+test("float16 arrays decode as the server wrote them (little-endian)", () => {
+  assert.deepEqual(Array.from(halves(bytesOf(halfBits(0.5, "-1.25", 3)))), [0.5, -1.25, 3]);
+});
+
+test("float16: the largest, the smallest subnormal, signed zero, infinities and NaN", () => {
+  assert.equal(halfToFloat(0x7bff), 65504);
+  assert.equal(halfToFloat(0x0001), 2 ** -24);
+  assert.equal(halfToFloat(0x03ff), 1023 * 2 ** -24);
+  assert.ok(Object.is(halfToFloat(0x8000), -0));
+  assert.equal(halfToFloat(0x7c00), Infinity);
+  assert.equal(halfToFloat(0xfc00), -Infinity);
+  assert.ok(Number.isNaN(halfToFloat(0x7e00)));
+  close(halfToFloat(0x3555), 1 / 3, 1e-4);
 });
 
 test("the element's data arrives as the bytes of its JSON", () => {
@@ -21,17 +56,25 @@ test("the element's data arrives as the bytes of its JSON", () => {
   assert.deepEqual(payloadOf(new TextEncoder().encode(JSON.stringify(sent))), sent);
 });
 
-test("unpack turns the server's assets into typed arrays and layers", () => {
-  const assets = unpack({
-    points: b64(new Float32Array([1, 2, 3, 4])), labels: b64(new Uint8Array([3, 9])), manifold: "data:x",
-    decoder: [{ weight: b64(new Float32Array(6)), bias: b64(new Float32Array(3)), shape: [3, 2] }],
-    projection: { mean: [0, 0], components: [[1, 0], [0, 1]] },
-  });
+test("unpackFile and unpack turn the server's file into typed arrays and layers", () => {
+  const file = unpackFile(packFile(
+    { manifold: "data:x", decoder: [{ shape: [3, 2] }], projection: { mean: [0, 0], components: [[1, 0], [0, 1]] } },
+    { points: ["<f2", halfBits(1, 2, 3, 4)], labels: ["|u1", new Uint8Array([3, 9])],
+      "decoder.0.weight": ["<f2", halfBits(1, 2, 3, 4, 0.5, 1)], "decoder.0.bias": ["<f2", halfBits(0.5, 1, 2)] }));
+  const assets = unpack(file);
   assert.deepEqual(Array.from(assets.points), [1, 2, 3, 4]);
   assert.deepEqual(Array.from(assets.labels), [3, 9]);
+  assert.deepEqual(Array.from(assets.decoder[0].weight), [1, 2, 3, 4, 0.5, 1]);
+  assert.deepEqual(Array.from(assets.decoder[0].bias), [0.5, 1, 2]);
   assert.equal(assets.decoder[0].out, 3);
   assert.equal(assets.decoder[0].in, 2);
   assert.equal(assets.manifold, "data:x");
+  assert.deepEqual(assets.components, [[1, 0], [0, 1]]);
+});
+
+test("unpackFile refuses what is not an explorer file", () => {
+  assert.throws(() => unpackFile(new TextEncoder().encode('{"points": []}').buffer), /not an explorer file/);
+  assert.throws(() => unpackFile(packFile({}, { x: ["<f8", new Float64Array(1)] })), /unknown dtype/);
 });
 
 test("decode: linear layers, ELU between them, sigmoid after the last", () => {

@@ -16,13 +16,16 @@
 // what to show, with the id of the event it answers.
 
 import { HOVER_PX, POINT, arrowDirection, caughtUp, decode, fitView, greyRgba, inPlot, keyedValue, nearestPoint,
-         payloadOf, project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unproject, valueText } from "./explorer-core.mjs";
+         payloadOf, project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unpackFile, unproject, valueText } from "./explorer-core.mjs";
 import { cleanupWhenGone, currentState, el } from "../element.mjs";
 
-// The large fixed data (points, labels, decoder weights, manifold) arrives once per session, size
-// and model and is kept for the page's life: a tab change or size switch re-creates this element,
-// but Streamlit imports this module once per page, so what it holds stays.
+// The large fixed data (points, labels, decoder weights, manifold) is a file per data set, size and
+// model (its address in data.assets_url; the browser's cache keeps it across visits), fetched once
+// and kept for the page's life: a tab change or size switch re-creates this element, but Streamlit
+// imports this module once per page, so what it holds stays.
 const ASSETS = new Map();
+const WAITING = new Map();  // signature -> the latest call's file address and redraw
+const RETRY_MS = 2000;
 const SMALL_PRIOR_PX = 12;  // a 2σ circle smaller than this is filled in
 // One state object per element (its root node): built once per model and size, updated on every rerun.
 const STATES = new WeakMap();
@@ -35,13 +38,13 @@ function payload(bytes) {
   return PAYLOADS.get(bytes);
 }
 
-export default function ({ parentElement, data: bytes, setTriggerValue }) {
+export default function render(args) {
+  const { parentElement, data: bytes, setTriggerValue } = args;
   const root = parentElement.querySelector(".lab-explorer") || parentElement;
   const data = payload(bytes);
   const newId = () => `${Date.now()}-${Math.random()}`;
-  if (data.assets) ASSETS.set(data.signature, unpack(data.assets));
   const state = currentState(STATES, root, data, ASSETS.get(data.signature), {
-    build, destroy, askForAssets: () => setTriggerValue("event", { kind: "assets", id: newId() }),
+    build, destroy, askForAssets: () => fetchAssets(data, () => root.isConnected && render(args)),
   });
   if (state) {
     state.send = (event) => {
@@ -52,6 +55,26 @@ export default function ({ parentElement, data: bytes, setTriggerValue }) {
     update(state, data);
   }
   return cleanupWhenGone(STATES, root, destroy);
+}
+
+// Fetch the file once (retrying while it fails: a server restarting), then redraw the latest call.
+function fetchAssets(data, redraw) {
+  const fetching = WAITING.has(data.signature);
+  WAITING.set(data.signature, { url: data.assets_url, redraw });
+  if (fetching) return;
+  const attempt = () => fetch(WAITING.get(data.signature).url)
+    .then((response) => {
+      if (!response.ok) throw new Error(`${response.url}: ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((buffer) => {
+      ASSETS.set(data.signature, unpack(unpackFile(buffer)));
+      const { redraw: latest } = WAITING.get(data.signature);
+      WAITING.delete(data.signature);
+      latest();
+    })
+    .catch(() => setTimeout(attempt, RETRY_MS));
+  attempt();
 }
 
 function destroy(state) {

@@ -3,13 +3,12 @@
 explorer.mjs (the view) and explorer-core.mjs (its pure functions, tested with `node --test`)
 are the source; ui.components.bundle makes them the one module Streamlit serves. The element
 shows one model (the AE or the VAE) of one latent size at a time. What it is sent: that model's
-fixed parts (`static_data`, built once per size and model and shared), its large data
-(`large_data`: points, labels, decoder weights; sent once per session, size and model), the
+fixed parts (`static_data`, built once per size and model and shared), the address of its large
+data (points, labels, decoder weights: a file the browser fetches and keeps, files.py), the
 verdict layer when it is on (`verdict_layer`, computed once per server), and per run the digit,
 z, the marker and the reconstructions (`element_data`).
 """
 
-import base64
 import io
 import json
 import math
@@ -21,15 +20,15 @@ from PIL import Image
 
 from model.latent import dims_by_usage, map_view, prior_samples
 from model.measures import nearest_code_distance, neighbour_share, verdict_grid
-from model.networks import decoder_layers
 from ui.charts import PALETTE
 from ui.components.bundle import bundle
+from ui.components.explorer.files import MANIFOLD_N, asset_url
 from ui.components.explorer.layers import (NONE_DARK, NONE_STRIPE, PRIOR_RADII, TINT, UNSURE_GREY, cell_centres,
                                            disc_share, hex_rgb, prior_centre, reachable_polygon, verdict_shading)
 from ui.components.explorer.scales import SPREAD_WORDS, USAGE_WORDS, amount_words, code_scale, vae_scale
 from ui.images import data_uri, digit_uri
 from ui.link import Z_LIMIT
-from ui.resources import get_lab, lab_key, manifold_png
+from ui.resources import get_lab, lab_key
 
 HERE = Path(__file__).parent
 
@@ -44,7 +43,6 @@ explorer = st.components.v2.component(
 )
 
 MODEL_NAMES = {"vae": "VAE", "ae": "AE"}
-MANIFOLD_N = 20
 VERDICT_N = 48  # the verdict layer's grid: 2,304 decoded and judged images per model and size
 FAR_SPACINGS = 2  # "far from every test digit": farther than this many typical code spacings
 NEIGHBOUR_DRAWS = 1000  # N(0, I) draws for the 16-D neighbour test in the verdict layer's caption
@@ -131,29 +129,6 @@ def _static_data(latent_dim, dataset, folder, model):
         "manifold_caption": ("Spaced so that every cell holds the same share of N(0, I) draws (the prior's quantiles)."
                              if model == "vae" else "Evenly spaced between its codes' 1st and 99th percentiles: the "
                              "AE has no prior to space them by."),
-    }
-
-
-def large_data(lab, model):
-    """The element's large, fixed data (~3 MB): sent to a browser once per session, size and model,
-    kept there. The decoder's weights let the page draw the digit for a z itself while a slider moves."""
-    return _large_data(*lab_key(lab), model)
-
-
-def b64(array, dtype):
-    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
-
-
-@st.cache_resource(max_entries=8)
-def _large_data(latent_dim, dataset, folder, model):
-    lab = get_lab(latent_dim, folder, dataset)
-    space = lab.spaces[model]
-    return {
-        "points": b64(space.points, np.float32), "labels": b64(lab.labels, np.uint8),
-        "manifold": data_uri(manifold_png(lab, model, MANIFOLD_N, scale=1)),
-        "decoder": [{"weight": b64(w, np.float32), "bias": b64(b, np.float32), "shape": list(w.shape)}
-                    for w, b in decoder_layers(lab.net(model))],
-        "projection": {"mean": space.projection.mean.tolist(), "components": space.projection.components.tolist()},
     }
 
 
@@ -263,17 +238,16 @@ def payload(data):
     return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
 
 
-def element_data(lab, model, z, *, assets, layer, jumped_digit, event_id):
+def element_data(lab, model, z, *, layer, jumped_digit, event_id):
     """Everything the element shows for this model and z: its fixed parts plus the digit and marker.
 
-    assets: large_data(lab, model) when the page does not hold it yet, else None; layer:
-    verdict_layer(lab, model) when it is on, else None; event_id: the event this run answers
-    (the page ignores answers to older events).
+    layer: verdict_layer(lab, model) when it is on, else None; event_id: the event this run answers
+    (the page ignores answers to older events). The large data is a file the page fetches (files.py).
     """
     image = lab.decode(model, z)
     return {
         **static_data(lab, model),
-        "assets": assets,
+        "assets_url": asset_url(lab, model),
         "layer": layer,
         "z": [float(v) for v in z],
         "marker": [float(v) for v in lab.spaces[model].projection.forward(z)],
