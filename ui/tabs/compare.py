@@ -189,12 +189,15 @@ def show_where_draws_land(lab, z, ae_sampling):
 @st.fragment
 def compare_panel(lab):
     c1, c2, c3, c4 = st.columns([1.2, 1, 1, 2.4], vertical_alignment="bottom")
-    c1.button("New samples", icon=":material/casino:", on_click=on_new_samples, type="primary", width="stretch")
-    c2.number_input("Seed", 0, MAX_SEED, step=1, **session.bind(session.SEED),
-                    help="The same seed gives the same draw: write it on the board to repeat it.")
-    c3.selectbox("Samples", SAMPLE_COUNTS, **session.bind(session.SAMPLE_COUNT))
-    c4.radio("The AE draws its points from", AE_SAMPLING, format_func=AE_SAMPLING_LABELS.get,
-             **session.bind(session.AE_SAMPLING))
+    if session.shows("seed"):
+        c1.button("New samples", icon=":material/casino:", on_click=on_new_samples, type="primary", width="stretch")
+        c2.number_input("Seed", 0, MAX_SEED, step=1, **session.bind(session.SEED),
+                        help="The same seed gives the same draw: write it on the board to repeat it.")
+    if session.shows("n"):
+        c3.selectbox("Samples", SAMPLE_COUNTS, **session.bind(session.SAMPLE_COUNT))
+    if session.shows("sampling"):
+        c4.radio("The AE draws its points from", AE_SAMPLING, format_func=AE_SAMPLING_LABELS.get,
+                 **session.bind(session.AE_SAMPLING))
     n, sampling = session.sample_count(), session.ae_sampling()
     z = draws(lab, n, session.seed(), sampling)
     st.caption(f"Both models decode the same {n} random points. Below each panel, a separate digit classifier "

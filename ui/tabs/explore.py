@@ -81,9 +81,11 @@ def assets_once(lab, model):
 
 def controls():
     left, right = st.columns([2, 3], vertical_alignment="center")
-    left.segmented_control("Explore the latent space of", list(MODEL_NAMES), format_func=MODEL_NAMES.get,
-                           required=True, help=MODEL_HELP, **session.bind(session.EXPLORE_MODEL))
-    right.toggle("Show where the decoder makes digits", help=LAYER_HELP, **session.bind(session.VERDICT_LAYER))
+    if session.shows("model"):
+        left.segmented_control("Explore the latent space of", list(MODEL_NAMES), format_func=MODEL_NAMES.get,
+                               required=True, help=MODEL_HELP, **session.bind(session.EXPLORE_MODEL))
+    if session.shows("layer"):
+        right.toggle("Show where the decoder makes digits", help=LAYER_HELP, **session.bind(session.VERDICT_LAYER))
 
 
 def warm_up(lab):

@@ -75,19 +75,27 @@ def average_sentence(ae_share, vae_share):
     return f"{numbers}: the {better}'s walks stay clear more often."
 
 
-@st.fragment
-def interpolate_panel(lab):
-    c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
-    c1.number_input("From test digit #", 0, N_TEST - 1, step=1, **session.bind(session.FROM_DIGIT))
-    c2.number_input("To test digit #", 0, N_TEST - 1, step=1, **session.bind(session.TO_DIGIT))
-    c3.slider("Steps", *STEP_RANGE, **session.bind(session.STEPS))
-    c4.radio("Path", PATHS, format_func=PATH_LABELS.get, horizontal=True, **session.bind(session.PATH))
+def endpoint_buttons(lab):
     b1, b2, _ = st.columns([1, 1.4, 2])
     b1.button("Random endpoints", icon=":material/casino:", on_click=on_random_endpoints, width="stretch")
     clicks = len(session.map_clicks(lab.latent_dim))
     b2.button("From my last two map clicks", icon=":material/ads_click:", on_click=on_endpoints_from_clicks,
               args=(lab,), width="stretch", disabled=clicks < 2,
               help="Click two places on the Explore map first: the nearest test digits become the endpoints.")
+
+
+@st.fragment
+def interpolate_panel(lab):
+    c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
+    if session.shows("ends"):
+        c1.number_input("From test digit #", 0, N_TEST - 1, step=1, **session.bind(session.FROM_DIGIT))
+        c2.number_input("To test digit #", 0, N_TEST - 1, step=1, **session.bind(session.TO_DIGIT))
+    if session.shows("steps"):
+        c3.slider("Steps", *STEP_RANGE, **session.bind(session.STEPS))
+    if session.shows("path"):
+        c4.radio("Path", PATHS, format_func=PATH_LABELS.get, horizontal=True, **session.bind(session.PATH))
+    if session.shows("ends"):
+        endpoint_buttons(lab)
     (a, b), steps, method = session.endpoints(), session.steps(), session.path()
     st.markdown(f"From a **{lab.labels[a]}** (#{a}) to a **{lab.labels[b]}** (#{b}), {steps} steps, "
                 "each model walking between its own codes of the two digits.")
