@@ -11,6 +11,7 @@ from model.measures import NEIGHBOURS, neighbour_share
 from ui import session
 from ui.charts import Frame, codes_view_svg, palette_png, scatter_raster, share_bars_svg
 from ui.components.copylink import copy_link
+from ui.downloads import samples_download
 from ui.images import data_uri, png, show_image, tile
 from ui.link import AE_SAMPLING, MAX_SEED, SAMPLE_COUNTS
 from ui.resources import get_lab, lab_key
@@ -211,7 +212,12 @@ def compare_panel(lab):
     for kind, column in panels.items():
         with column:
             tallies[kind] = show_verdict(lab.judge_images(images[kind]))
-    st.markdown("\n".join(f"- {line}" for line in comparison_sentences(tallies["ae"], tallies["vae"], sampling)))
+    sentences = comparison_sentences(tallies["ae"], tallies["vae"], sampling)
+    st.markdown("\n".join(f"- {line}" for line in sentences))
+    samples_download([(TITLES[kind], images[kind], COLUMNS.get(n, 6), TILE_SCALE, tallies[kind]) for kind in panels],
+                     f"The same {n} random points (seed {session.seed()}) decoded by both models; the AE draws from "
+                     f"{AE_SAMPLING_LABELS[sampling]}. Under each panel, the digit judge's verdict. " + " ".join(sentences),
+                     f"ae-vs-vae-{lab.latent_dim}d-seed{session.seed()}.png")
     show_where_draws_land(lab, z, sampling)
     copy_link(session.share_url(), key="compare-link")
     session.sync_link()

@@ -16,6 +16,7 @@ import streamlit as st
 
 from ui import session
 from ui.components.explorer.events import explorer_event
+from ui.downloads import explore_downloads
 from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
                                              slider_scale, static_data, verdict_layer)
 from ui.link import LATENT_SIZES
@@ -115,5 +116,6 @@ def explore_panel(lab):
                         layer=verdict_layer(lab, model) if session.verdict_layer() else None,
                         jumped_digit=session.jumped_digit(dim), event_id=session.answered_event(dim))
     explorer(key=session.explorer_key(dim), data=payload(data), on_event_change=lambda: apply_event(lab))
+    explore_downloads(lab, model, z)
     session.sync_link()
     warm_in_background(warm_up(lab))

@@ -10,11 +10,13 @@ from model.latent import lerp, slerp
 from model.measures import interpolation_clear_share
 from ui import session
 from ui.components.copylink import copy_link
+from ui.downloads import rows_download
 from ui.images import show_tiles
 from ui.link import N_TEST, PATHS, STEP_RANGE
 from ui.resources import get_lab, lab_key
 
 PATH_LABELS = {"linear": "Straight line", "spherical": "Along the sphere (VAE only)"}
+ROW_SCALE = 3  # CSS px per image pixel
 AVERAGE_PAIRS, AVERAGE_STEPS = 200, 10  # the random pairs the chosen one is set against
 ABOUT_EQUAL = 0.05  # shares closer than this (5 points in 100) are "about equal"
 
@@ -100,16 +102,20 @@ def interpolate_panel(lab):
     st.markdown(f"From a **{lab.labels[a]}** (#{a}) to a **{lab.labels[b]}** (#{b}), {steps} steps, "
                 "each model walking between its own codes of the two digits.")
     between = steps - 2
-    clear = {}
+    clear, rows = {}, []
     for kind in ("ae", "vae"):
         images = lab.decode(kind, path(lab, kind, a, b, steps, method))
         clear[kind] = between_clear(lab.judge_images(images).calls)
-        show_tiles(images, steps, f"{kind.upper()}: {clear[kind]} of the {between} steps between the two digits "
-                                  "look like a clear digit", f"{kind} interpolation", scale=3)
+        label = f"{kind.upper()}: {clear[kind]} of the {between} steps between the two digits look like a clear digit"
+        show_tiles(images, steps, label, f"{kind} interpolation", scale=ROW_SCALE)
+        rows.append((label, images, ROW_SCALE))
     if method == "spherical":
         st.caption("The AE row stays a straight line: it has no bell curve whose typical radius a walk along the "
                    "sphere would keep.")
     st.markdown(pair_sentence(clear["ae"], clear["vae"], between))
+    rows_download(rows, f"From a {lab.labels[a]} (test digit #{a}) to a {lab.labels[b]} (#{b}) in {steps} steps, "
+                        f"{PATH_LABELS[method].lower()}. " + pair_sentence(clear["ae"], clear["vae"], between),
+                  f"interpolation-{lab.latent_dim}d-{a}-{b}.png")
     st.markdown(average_sentence(average_share(lab, "ae"), average_share(lab, "vae")),
                 help=f"The judge's calls on the {AVERAGE_STEPS - 2} images between the two ends of each path, averaged over "
                      f"{AVERAGE_PAIRS} random pairs of test digits of different classes (model.measures.interpolation_clear_share).")
