@@ -14,19 +14,20 @@ from ui.tabs.lesson import STEPS as LESSON
 
 CONTROL_WORDS = {
     "size": "Latent size switch (2-D / 16-D, in the sidebar)",
-    "model": "AE | VAE switch", "layer": "Where the decoder makes digits",
-    "seed": "New samples and Seed", "n": "Number of samples", "sampling": "How the AE draws (the fair test)",
+    "model": "AE | VAE switch", "layer": "Where it makes digits",
+    "seed": "New samples and Seed", "n": "Number of samples", "sampling": "The AE's fair test",
     "ends": "Which two digits", "steps": "Steps", "path": "Path",
     "nav": "Previous / Next", "lsize": "Latent size per step",
 }
-PANEL_HELP = ("Students who open this link see only the tabs and controls ticked here, and no teacher panel; "
-              "everything else (seed, latent size, the digits, the point on the map…) is as on your page now. "
-              "A control you untick keeps the value it has on your page: untick *New samples and Seed* and the "
-              "whole class sees the same draw.")
+PANEL_HELP = ("Tick what students may see and use, pick where they land, and send them the link. Their page "
+              "shows only that, and no teacher panel. Everything else is as on your page now: an unticked control "
+              "keeps your value (untick *New samples and Seed*, and the whole class sees your draw).")
 
 
-def tab_name(tab_id):
-    return session.TAB_LABELS[tab_id]
+def tab_name(tab_id, icon=True):
+    """The tab's label; without its icon where the widget shows text only (a select box)."""
+    label = session.TAB_LABELS[tab_id]
+    return label if icon else label.split(": ", 1)[-1]
 
 
 def controls_of(tab_id):
@@ -56,7 +57,7 @@ def teacher_panel():
             return
         here = session.tab()
         landing = st.selectbox("Students land on", tabs, index=tabs.index(here) if here in tabs else 0,
-                               format_func=tab_name, key=session.TEACHER_TAB)
+                               format_func=lambda tab_id: tab_name(tab_id, icon=False), key=session.TEACHER_TAB)
         step = session.lesson_step()
         if landing == "lesson":
             step = st.selectbox("at lesson step", range(1, LESSON_STEPS + 1), index=step - 1,
