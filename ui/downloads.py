@@ -66,9 +66,10 @@ def explore_downloads(lab, model, z):
     name = f"{lab.latent_dim}d-{model}"
     grid = functools.partial(grid_png, manifold_png(lab, model, MANIFOLD_N, scale=1),
                              f"{data['manifold_title']}. {data['manifold_caption']}")
+    chart = functools.partial(map_png, lab, model, z, data["map_height"])
     for place, (label, build, file_name) in zip(st.columns(3), (
             ("Download the digit (PNG)", functools.partial(digit_png, lab, model, z), f"{name}-digit.png"),
-            ("Download the map (PNG)", functools.partial(map_png, lab, model, z, data["map_height"]), f"{name}-map.png"),
+            ("Download the map (PNG)", chart, f"{name}-map.png"),
             ("Download the grid (PNG)", grid, f"{name}-grid.png"))):
         with place:
             download_figure(label, build, file_name, key=f"figure-{file_name}")

@@ -19,8 +19,8 @@ PAPER, INK = (255, 255, 255), (34, 34, 34)
 # A font with σ, ×, — and μ where the system has one (Debian/Ubuntu, macOS, Windows); else Pillow's own,
 # which lacks them, so the text is spelled in plain letters for it.
 FONT_FILES = ("DejaVuSans.ttf", "Arial Unicode.ttf", "arial.ttf")
-PLAIN_LETTERS = str.maketrans({"—": "-", "–": "-", "σ": "s", "×": "x", "·": "-", "μ": "mu", "ε": "e", "≈": "~",
-                               "₁": "1", "₂": "2", "✕": "x", "’": "'", "…": "..."})
+PLAIN_LETTERS = str.maketrans({"—": "-", "–": "-", "σ": "s", "×": "x", "·": "-", "μ": "mu", "ε": "e",
+                               "≈": "~", "₁": "1", "₂": "2", "✕": "x", "’": "'", "…": "..."})
 MAP_TICK_PX = 11 * SCALE  # the map's axis numbers
 MAP_MARGIN = {"l": 5 * MAP_TICK_PX // 2 + PAD, "b": MAP_TICK_PX + PAD, "t": PAD, "r": PAD}
 MARKER_COLOUR, HALO = (17, 17, 17), (255, 255, 255)
@@ -177,7 +177,8 @@ def legend(classes, width):
     """Each class's colour and name, in rows as wide as the map."""
     face, _ = font(TEXT_PX)
     dot, gap = TEXT_PX // 2, 2 * PAD
-    entries = [(PALETTE[i], str(name), dot * 2 + PAD // 2 + face.getlength(str(name))) for i, name in enumerate(classes)]
+    entries = [(PALETTE[i], str(name), dot * 2 + PAD // 2 + face.getlength(str(name)))
+               for i, name in enumerate(classes)]
     lines, line, used = [], [], PAD
     for entry in entries:
         if line and used + entry[2] > width - PAD:

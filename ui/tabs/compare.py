@@ -216,7 +216,8 @@ def compare_panel(lab):
     st.markdown("\n".join(f"- {line}" for line in sentences))
     samples_download([(TITLES[kind], images[kind], COLUMNS.get(n, 6), TILE_SCALE, tallies[kind]) for kind in panels],
                      f"The same {n} random points (seed {session.seed()}) decoded by both models; the AE draws from "
-                     f"{AE_SAMPLING_LABELS[sampling]}. Under each panel, the digit judge's verdict. " + " ".join(sentences),
+                     f"{AE_SAMPLING_LABELS[sampling]}. Under each panel, the digit judge's verdict. "
+                     + " ".join(sentences),
                      f"ae-vs-vae-{lab.latent_dim}d-seed{session.seed()}.png")
     show_where_draws_land(lab, z, sampling)
     copy_link(session.share_url(), key="compare-link")
