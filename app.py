@@ -29,6 +29,7 @@ from ui.tabs.explore import explore_panel, warm_first_page
 from ui.tabs.interpolate import interpolate_panel
 from ui.tabs.lesson import lesson_panel
 from ui.tabs.why import why_panel
+from ui.teacher import sidebar_part as teacher_sidebar
 
 torch.set_num_threads(1)  # see ui.resources: small forward passes, many sessions, 2 cores
 
@@ -50,12 +51,14 @@ def sidebar():
     with st.sidebar:
         st.title(":material/science: Latent Lab")
         st.markdown("Why a **VAE** can *generate* digits and a plain **auto-encoder** cannot.")
-        st.radio("Latent size", LATENT_SIZES, key=session.DIM, horizontal=True,
-                 format_func=lambda d: f"{d}-D", help="2-D: the map *is* the latent space. "
-                 "16-D: sharper digits, 16 sliders; the map shows a 2-D PCA view.")
+        if session.shows("size"):
+            st.radio("Latent size", LATENT_SIZES, key=session.DIM, horizontal=True,
+                     format_func=lambda d: f"{d}-D", help="2-D: the map *is* the latent space. "
+                     "16-D: sharper digits, 16 sliders; the map shows a 2-D PCA view.")
         st.toggle("Presenter mode (large type)", key=session.PRESENTER)
         st.caption("Every control is in the address bar: copy the URL to share exactly what you see.")
         show_glossary()
+        teacher_sidebar()
         for note in session.link_notes():
             st.warning(note, icon=":material/link_off:")
 
@@ -72,12 +75,14 @@ def main():
         st.error(f"The {dim}-D models could not be loaded.\n\n{error}", icon=":material/error:")
         st.info("The other latent size may still work: switch it in the sidebar.")
         return
-    tabs = st.tabs(list(session.TAB_LABELS.values()), key=session.TAB, on_change="rerun")
-    panels = (explore_panel, compare_panel, interpolate_panel, lesson_panel, why_panel, draw_panel)
-    for tab, panel in zip(tabs, panels):
+    panels = {"explore": explore_panel, "compare": compare_panel, "interpolate": interpolate_panel,
+              "lesson": lesson_panel, "why": why_panel, "draw": draw_panel}
+    shown = session.shown_tabs()  # a class link's hidden tabs are not drawn at all
+    tabs = st.tabs([session.TAB_LABELS[tab_id] for tab_id in shown], key=session.TAB, on_change="rerun")
+    for tab, tab_id in zip(tabs, shown):
         if tab.open:
             with tab:
-                panel(lab)
+                panels[tab_id](lab)
     session.sync_link()
 
 

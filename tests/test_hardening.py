@@ -70,7 +70,7 @@ def test_a_broken_16d_checkpoint_shows_a_message_and_2d_still_works(corrupt, tin
     at.sidebar.radio[0].set_value(2)
     at.run()
     assert not at.exception and not at.error
-    explorers = at.get("bidi_component")
+    explorers = at.main.get("bidi_component")  # the sidebar holds the teacher panel's copy-link element
     assert len(explorers) == 1 and len(json.loads(explorers[0].proto.bytes)["z"]) == 2  # the 2-D explorer works
 
 
@@ -113,6 +113,6 @@ def test_any_link_renders_a_page(params):
         at.query_params[key] = value
     at.run()
     assert not at.exception and not at.error
-    assert len(at.get("bidi_component")) in (0, 1)  # 0 when the link opened another tab
+    assert len(at.main.get("bidi_component")) in (0, 1)  # 0 when the link opened another tab
     notes = [w.value for w in at.sidebar.warning]
     assert all(n.startswith("Ignored") for n in notes)

@@ -36,7 +36,7 @@ def why_app(why_checkpoints, monkeypatch):
 
 def replay_data(at):
     """The data the replay element was sent on the last run (None when it is not on the page)."""
-    found = at.get("bidi_component")
+    found = at.main.get("bidi_component")  # the sidebar holds the teacher panel's copy-link element
     return json.loads(found[0].proto.json) if found else None
 
 

@@ -36,6 +36,13 @@ MAX_FRAME = 10_000  # a replay position: whether the replay has that frame is fo
 DRAWING_SIDE = 28  # a drawing travels as the 28×28 image the models see
 DRAWING_LEVELS = 16  # grey levels of a drawing in a link: 4 bits a pixel, within 1/30 of the original
 BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+# A class link (`show=`): the tabs and controls a teacher lets students see, as short words joined by
+# SHOW_JOIN in this order. Each control belongs to a tab (None: the sidebar's). No `show`: everything.
+CLASS_CONTROLS = (("size", None), ("model", "explore"), ("layer", "explore"), ("seed", "compare"), ("n", "compare"),
+                  ("sampling", "compare"), ("ends", "interpolate"), ("steps", "interpolate"), ("path", "interpolate"),
+                  ("nav", "lesson"), ("lsize", "lesson"))
+SHOW_WORDS = TABS + tuple(word for word, _ in CLASS_CONTROLS)
+SHOW_JOIN = "."  # a character a URL carries as it is
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class LinkState:
     eps: int = 0  # the Draw tab's seed for ε, the noise of its eight samples
     model: str = "vae"  # Explore: whose latent space (z is that model's)
     layer: bool = False  # Explore: the verdict layer (where the decoder makes digits) is on
+    show: frozenset | None = None  # a class link: the words of CLASS_CONTROLS and TABS students see; None: all
     notes: tuple = field(default=(), compare=False)
 
 
@@ -174,7 +182,40 @@ def parse_link(params):
             refuse("draw", "not a drawing this page wrote", "showing no drawing")
         else:
             state = replace(state, draw=get["draw"])
+    if "show" in get:
+        state = _class_link(state, get["show"], refuse, "tab" in get)
     return replace(state, notes=tuple(notes))
+
+
+def _class_link(state, text, refuse, tab_given):
+    """state restricted to a class link's choice; a choice this page did not write shows everything."""
+    show = parse_show(text)
+    if show is None:
+        refuse("show", "not a class link this page wrote", "showing every tab and control")
+        return state
+    if state.tab not in show:  # land on the first tab the link shows
+        landing = next(tab for tab in TABS if tab in show)
+        if tab_given:
+            refuse("tab", "this class link does not show that tab", f"opening {landing}")
+        state = replace(state, tab=landing)
+    return replace(state, show=show)
+
+
+def parse_show(text):
+    """'compare.lesson.seed.nav' -> frozenset of those words; None unless every word is known, none
+    repeats, at least one tab is shown and every control's tab is shown (what the teacher panel writes)."""
+    words = text.split(SHOW_JOIN)
+    show, tabs = frozenset(words), dict(CLASS_CONTROLS)
+    if len(show) != len(words) or not show <= set(SHOW_WORDS) or not show & set(TABS):
+        return None
+    if any(tabs[word] not in (None, *show) for word in show if word in tabs):
+        return None
+    return show
+
+
+def show_text(show):
+    """A class link's choice as `show=` carries it (the words in SHOW_WORDS' order)."""
+    return SHOW_JOIN.join(word for word in SHOW_WORDS if word in show)
 
 
 def parse_lesson_sizes(text):
@@ -212,6 +253,8 @@ def link_params(state):
         params["model"] = state.model
     if state.layer:
         params["layer"] = LAYERS[0]
+    if state.show is not None:  # first: a link cut short loses other values before the class choice
+        params = {"show": show_text(state.show), **params}
     return params
 
 

@@ -6,13 +6,16 @@ session's first run every control is seeded from the URL (parsed by the pure ui.
 each run writes the state back into the address bar, so copying the URL shares it.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 import torch
 
 from ui.components.drawpad import STATE as DRAWPAD_STATE
 from ui.components.explorer.scales import vae_scale
-from ui.link import Z_LIMITS, LinkState, clamp_z, link_params, link_url, pack_drawing, parse_link, unpack_drawing
+from ui.link import (TABS, Z_LIMITS, LinkState, clamp_z, link_params, link_url, pack_drawing, parse_link,
+                     unpack_drawing)
 
 # Widget keys: these widgets own their values (read them through the accessors below).
 DIM = "dim"  # sidebar: latent size
@@ -46,6 +49,9 @@ DRAWING_SOURCE = "drawing_source"  # Draw: "pad", "photo", "example" or "link"
 DRAW_HINT = "draw_hint"  # Draw: why the pad's drawing could not be read, or None
 UPLOAD_NOTE = "upload_note"  # Draw: why the last upload could not be read, or None
 EPS = "eps"  # Draw: the seed of ε, the noise of the eight samples
+CLASS_SHOW = "class_show"  # a class link's choice: the tabs and controls shown (ui.link.SHOW_WORDS), or None: all
+TEACHER_TAB = "teacher_tab"  # the teacher panel: where students land
+TEACHER_STEP = "teacher_step"  # the teacher panel: the lesson step they land on
 
 TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/compare: AE vs VAE",
               "interpolate": ":material/linear_scale: Interpolate", "lesson": ":material/school: Lesson",
@@ -373,6 +379,33 @@ def set_eps_seed(value):
     st.session_state[EPS] = value
 
 
+# --- a class link: what the teacher lets students see ----------------------------------------
+
+def class_show():
+    """The class link's choice (a frozenset of ui.link.SHOW_WORDS), or None: this page shows everything."""
+    return st.session_state.get(CLASS_SHOW)
+
+
+def shows(word):
+    """Does this page show the tab or control `word` (ui.link.SHOW_WORDS)?"""
+    show = class_show()
+    return show is None or word in show
+
+
+def shown_tabs():
+    return [tab_id for tab_id in TABS if shows(tab_id)]
+
+
+def teacher_key(word):
+    """The teacher panel's checkbox (a tab) or pills (a tab's controls) for `word`."""
+    return f"teacher_{word}"
+
+
+def class_link_url(show, landing, step):
+    """The link a teacher hands out: this page's state, restricted to `show`, opening `landing` (and lesson `step`)."""
+    return link_url(st.context.url, replace(current_link(), show=frozenset(show), tab=landing, step=step))
+
+
 # --- the shareable link ---------------------------------------------------------------------
 
 def init_from_link():
@@ -391,17 +424,19 @@ def init_from_link():
     if link.z is not None:
         set_z(link.dim, link.z, link.model)
     st.session_state[LESSON_SIZES] = dict(link.lesson_sizes)
+    st.session_state[CLASS_SHOW] = link.show
 
 
 def current_link():
     dim = latent_dim()
     a, b = endpoints()
     model = explore_model()
-    return LinkState(tab=tab(), dim=dim, z=tuple(z(dim, model)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
+    link = LinkState(tab=tab(), dim=dim, z=tuple(z(dim, model)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
                      a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
                      beta=dial_beta(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed(),
                      model=model, layer=verdict_layer())
+    return replace(link, show=class_show())  # a student's own link keeps the class link's choice
 
 
 def share_url():

@@ -11,6 +11,7 @@ from model.measures import NEIGHBOURS, neighbour_share
 from ui import session
 from ui.charts import Frame, codes_view_svg, palette_png, scatter_raster, share_bars_svg
 from ui.components.copylink import copy_link
+from ui.downloads import samples_download
 from ui.images import data_uri, png, show_image, tile
 from ui.link import AE_SAMPLING, MAX_SEED, SAMPLE_COUNTS
 from ui.resources import get_lab, lab_key
@@ -189,12 +190,15 @@ def show_where_draws_land(lab, z, ae_sampling):
 @st.fragment
 def compare_panel(lab):
     c1, c2, c3, c4 = st.columns([1.2, 1, 1, 2.4], vertical_alignment="bottom")
-    c1.button("New samples", icon=":material/casino:", on_click=on_new_samples, type="primary", width="stretch")
-    c2.number_input("Seed", 0, MAX_SEED, step=1, **session.bind(session.SEED),
-                    help="The same seed gives the same draw: write it on the board to repeat it.")
-    c3.selectbox("Samples", SAMPLE_COUNTS, **session.bind(session.SAMPLE_COUNT))
-    c4.radio("The AE draws its points from", AE_SAMPLING, format_func=AE_SAMPLING_LABELS.get,
-             **session.bind(session.AE_SAMPLING))
+    if session.shows("seed"):
+        c1.button("New samples", icon=":material/casino:", on_click=on_new_samples, type="primary", width="stretch")
+        c2.number_input("Seed", 0, MAX_SEED, step=1, **session.bind(session.SEED),
+                        help="The same seed gives the same draw: write it on the board to repeat it.")
+    if session.shows("n"):
+        c3.selectbox("Samples", SAMPLE_COUNTS, **session.bind(session.SAMPLE_COUNT))
+    if session.shows("sampling"):
+        c4.radio("The AE draws its points from", AE_SAMPLING, format_func=AE_SAMPLING_LABELS.get,
+                 **session.bind(session.AE_SAMPLING))
     n, sampling = session.sample_count(), session.ae_sampling()
     z = draws(lab, n, session.seed(), sampling)
     st.caption(f"Both models decode the same {n} random points. Below each panel, a separate digit classifier "
@@ -208,7 +212,13 @@ def compare_panel(lab):
     for kind, column in panels.items():
         with column:
             tallies[kind] = show_verdict(lab.judge_images(images[kind]))
-    st.markdown("\n".join(f"- {line}" for line in comparison_sentences(tallies["ae"], tallies["vae"], sampling)))
+    sentences = comparison_sentences(tallies["ae"], tallies["vae"], sampling)
+    st.markdown("\n".join(f"- {line}" for line in sentences))
+    samples_download([(TITLES[kind], images[kind], COLUMNS.get(n, 6), TILE_SCALE, tallies[kind]) for kind in panels],
+                     f"The same {n} random points (seed {session.seed()}) decoded by both models; the AE draws from "
+                     f"{AE_SAMPLING_LABELS[sampling]}. Under each panel, the digit judge's verdict. "
+                     + " ".join(sentences),
+                     f"ae-vs-vae-{lab.latent_dim}d-seed{session.seed()}.png")
     show_where_draws_land(lab, z, sampling)
     copy_link(session.share_url(), key="compare-link")
     session.sync_link()

@@ -226,6 +226,8 @@ def results(lab, trace):
     left, right = st.columns(2)
     left.button("New ε", icon=":material/casino:", on_click=on_new_eps, width="stretch",
                 help="Draw new noise ε from N(0, I): new samples from the same cloud")
+    if not session.shows("explore"):  # a class link without Explore
+        return
     if right.button("Explore from here", icon=":material/explore:", on_click=explore_from_here,
                     args=(lab, trace.mu), width="stretch",
                     help="Move the Explore sliders to μ, the centre of this cloud, and open Explore"):

@@ -19,6 +19,7 @@ from ui.components.explorer.events import explorer_event
 from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, payload, slider_scale,
                                              static_data, verdict_layer)
 from ui.components.explorer.files import asset_url
+from ui.downloads import explore_downloads
 from ui.link import LATENT_SIZES, LinkState
 from ui.resources import DEFAULT_DATASET, lab_or_error, warm_in_background
 
@@ -71,9 +72,11 @@ def apply_event(lab):
 
 def controls():
     left, right = st.columns([2, 3], vertical_alignment="center")
-    left.segmented_control("Explore the latent space of", list(MODEL_NAMES), format_func=MODEL_NAMES.get,
-                           required=True, help=MODEL_HELP, **session.bind(session.EXPLORE_MODEL))
-    right.toggle("Show where the decoder makes digits", help=LAYER_HELP, **session.bind(session.VERDICT_LAYER))
+    if session.shows("model"):
+        left.segmented_control("Explore the latent space of", list(MODEL_NAMES), format_func=MODEL_NAMES.get,
+                               required=True, help=MODEL_HELP, **session.bind(session.EXPLORE_MODEL))
+    if session.shows("layer"):
+        right.toggle("Show where the decoder makes digits", help=LAYER_HELP, **session.bind(session.VERDICT_LAYER))
 
 
 def warm_up(lab):
@@ -109,5 +112,6 @@ def explore_panel(lab):
     data = element_data(lab, model, z, layer=verdict_layer(lab, model) if session.verdict_layer() else None,
                         jumped_digit=session.jumped_digit(dim), event_id=session.answered_event(dim))
     explorer(key=session.explorer_key(dim), data=payload(data), on_event_change=lambda: apply_event(lab))
+    explore_downloads(lab, model, z)
     session.sync_link()
     warm_in_background(warm_up(lab))

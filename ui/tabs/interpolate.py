@@ -10,11 +10,13 @@ from model.latent import lerp, slerp
 from model.measures import interpolation_clear_share
 from ui import session
 from ui.components.copylink import copy_link
+from ui.downloads import rows_download
 from ui.images import show_tiles
 from ui.link import N_TEST, PATHS, STEP_RANGE
 from ui.resources import get_lab, lab_key
 
 PATH_LABELS = {"linear": "Straight line", "spherical": "Along the sphere (VAE only)"}
+ROW_SCALE = 3  # CSS px per image pixel
 AVERAGE_PAIRS, AVERAGE_STEPS = 200, 10  # the random pairs the chosen one is set against
 ABOUT_EQUAL = 0.05  # shares closer than this (5 points in 100) are "about equal"
 
@@ -75,33 +77,45 @@ def average_sentence(ae_share, vae_share):
     return f"{numbers}: the {better}'s walks stay clear more often."
 
 
-@st.fragment
-def interpolate_panel(lab):
-    c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
-    c1.number_input("From test digit #", 0, N_TEST - 1, step=1, **session.bind(session.FROM_DIGIT))
-    c2.number_input("To test digit #", 0, N_TEST - 1, step=1, **session.bind(session.TO_DIGIT))
-    c3.slider("Steps", *STEP_RANGE, **session.bind(session.STEPS))
-    c4.radio("Path", PATHS, format_func=PATH_LABELS.get, horizontal=True, **session.bind(session.PATH))
+def endpoint_buttons(lab):
     b1, b2, _ = st.columns([1, 1.4, 2])
     b1.button("Random endpoints", icon=":material/casino:", on_click=on_random_endpoints, width="stretch")
     clicks = len(session.map_clicks(lab.latent_dim))
     b2.button("From my last two map clicks", icon=":material/ads_click:", on_click=on_endpoints_from_clicks,
               args=(lab,), width="stretch", disabled=clicks < 2,
               help="Click two places on the Explore map first: the nearest test digits become the endpoints.")
+
+
+@st.fragment
+def interpolate_panel(lab):
+    c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
+    if session.shows("ends"):
+        c1.number_input("From test digit #", 0, N_TEST - 1, step=1, **session.bind(session.FROM_DIGIT))
+        c2.number_input("To test digit #", 0, N_TEST - 1, step=1, **session.bind(session.TO_DIGIT))
+    if session.shows("steps"):
+        c3.slider("Steps", *STEP_RANGE, **session.bind(session.STEPS))
+    if session.shows("path"):
+        c4.radio("Path", PATHS, format_func=PATH_LABELS.get, horizontal=True, **session.bind(session.PATH))
+    if session.shows("ends"):
+        endpoint_buttons(lab)
     (a, b), steps, method = session.endpoints(), session.steps(), session.path()
     st.markdown(f"From a **{lab.labels[a]}** (#{a}) to a **{lab.labels[b]}** (#{b}), {steps} steps, "
                 "each model walking between its own codes of the two digits.")
     between = steps - 2
-    clear = {}
+    clear, rows = {}, []
     for kind in ("ae", "vae"):
         images = lab.decode(kind, path(lab, kind, a, b, steps, method))
         clear[kind] = between_clear(lab.judge_images(images).calls)
-        show_tiles(images, steps, f"{kind.upper()}: {clear[kind]} of the {between} steps between the two digits "
-                                  "look like a clear digit", f"{kind} interpolation", scale=3)
+        label = f"{kind.upper()}: {clear[kind]} of the {between} steps between the two digits look like a clear digit"
+        show_tiles(images, steps, label, f"{kind} interpolation", scale=ROW_SCALE)
+        rows.append((label, images, ROW_SCALE))
     if method == "spherical":
         st.caption("The AE row stays a straight line: it has no bell curve whose typical radius a walk along the "
                    "sphere would keep.")
     st.markdown(pair_sentence(clear["ae"], clear["vae"], between))
+    rows_download(rows, f"From a {lab.labels[a]} (test digit #{a}) to a {lab.labels[b]} (#{b}) in {steps} steps, "
+                        f"{PATH_LABELS[method].lower()}. " + pair_sentence(clear["ae"], clear["vae"], between),
+                  f"interpolation-{lab.latent_dim}d-{a}-{b}.png")
     st.markdown(average_sentence(average_share(lab, "ae"), average_share(lab, "vae")),
                 help=f"The judge's calls on the {AVERAGE_STEPS - 2} images between the two ends of each path, averaged over "
                      f"{AVERAGE_PAIRS} random pairs of test digits of different classes (model.measures.interpolation_clear_share).")

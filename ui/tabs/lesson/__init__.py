@@ -63,7 +63,7 @@ def step_size(number, step):
     dim = step.pick if step.fixed else session.lesson_size(number, step.pick)
     note, control = st.columns([4, 1.4], vertical_alignment="center")
     note.caption(size_note(step, dim), help=words.LATENT_SIZE)
-    if not step.fixed:
+    if not step.fixed and session.shows("lsize"):
         control.segmented_control("Latent size for this step", LATENT_SIZES, default=dim, required=True,
                                   key=session.lesson_size_key(number), format_func=lambda d: f"{d}-D",
                                   on_change=on_size, args=(number, step.pick), label_visibility="collapsed")
@@ -96,5 +96,6 @@ def lesson_panel(lab):
     st.progress(number / LESSON_STEPS, text=f"Step {number} of {LESSON_STEPS}")
     st.markdown(f"### {number}. {step.title}")
     show_step(number, step, lab)
-    navigation(number)
+    if session.shows("nav"):
+        navigation(number)
     session.sync_link()
