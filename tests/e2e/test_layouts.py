@@ -52,7 +52,7 @@ def assert_on_screen(page, selector, viewport, nth=0):
 def assert_presenter_view(page):
     """Presenter mode is on: large type, the sidebar folded away (its open button on screen), no label cut."""
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
-    expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute("aria-expanded", "false")
+    expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute("data-collapsed", "true")
     assert_on_screen(page, '[data-testid="stExpandSidebarButton"]', PROJECTOR)
     assert page.evaluate(JS_CUT_BUTTONS) == []
 
@@ -104,7 +104,7 @@ def overflow_sideways(page):
 def test_phone_keeps_the_digit_in_view_while_the_sliders_and_the_map_are_touched(phone, server):
     open_app(phone, server, "?tab=explore&dim=2")
     assert overflow_sideways(phone) <= PHONE["width"]
-    expect(phone.locator('[data-testid="stSidebar"]')).to_have_attribute("aria-expanded", "false")
+    expect(phone.locator('[data-testid="stSidebar"]')).to_have_attribute("data-collapsed", "true")
     before = slider_values(phone)
     slider = phone.locator(SLIDER).nth(0)
     slider.scroll_into_view_if_needed()
