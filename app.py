@@ -37,12 +37,40 @@ STYLE = """
 <style>
 .lab-figure { margin: 0 0 0.5rem 0; text-align: center; }
 .lab-figure figcaption { font-size: 0.85rem; color: #555; margin-top: 0.2rem; }
+/* A phone: AE vs VAE keeps its two panels side by side (Streamlit stacks columns below 640 px),
+   so a student compares them without scrolling between them. */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; }  /* under the header's one button, no more */
+  .st-key-compare-panels [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
+  .st-key-compare-panels [data-testid="stColumn"] { min-width: 0; width: auto; flex: 1 1 0; }
+  .st-key-compare-panels h4 { font-size: 1rem; }
+}
+/* A short, wide screen (a projector): each AE vs VAE panel puts its verdict beside its samples, so both
+   panels and both verdicts fit one screen. */
+.st-key-compare-panels { container-type: inline-size; }
+@media (min-height: 500px) and (max-height: 950px) {
+  @container (min-width: 860px) {
+    .st-key-compare-panels [data-testid="stColumn"] > [data-testid="stVerticalBlock"] {
+      display: grid; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); gap: 0 1rem; align-items: start; }
+    .st-key-compare-panels [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > * { grid-column: 2; }
+    .st-key-compare-panels [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > :first-child { grid-column: 1 / -1; }
+    .st-key-compare-panels [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > :nth-child(2) {
+      grid-column: 1; grid-row: 2 / span 4; }
+    .st-key-compare-panels [data-testid="stMarkdownContainer"] p { font-size: 0.8rem; }
+    .st-key-compare-panels .lab-figure img { max-height: calc(100vh - 22rem); object-fit: contain; }
+  }
+}
 </style>
 """
+# Presenter mode, for a projector (1024×768 and up): the sidebar starts collapsed (page config),
+# type, pictures and controls grow with the root font size (sizes in rem), Streamlit's wide margins
+# shrink, and pictures stop growing at the height that keeps a view on one screen.
 PRESENTER_STYLE = """
 <style>
-html { font-size: 22px; }
-.lab-figure figcaption { font-size: 1rem; }
+html { font-size: 20px; }
+.lab-figure figcaption { font-size: 0.9rem; }
+[data-testid="stMainBlockContainer"] { padding: 3rem 1.5rem 2rem 1.5rem; }
+.lab-figure img { max-height: calc(100vh - 24rem); object-fit: contain; }
 </style>
 """
 
@@ -55,7 +83,8 @@ def sidebar():
             st.radio("Latent size", LATENT_SIZES, key=session.DIM, horizontal=True,
                      format_func=lambda d: f"{d}-D", help="2-D: the map *is* the latent space. "
                      "16-D: sharper digits, 16 sliders; the map shows a 2-D PCA view.")
-        st.toggle("Presenter mode (large type)", key=session.PRESENTER)
+        st.toggle("Presenter mode", key=session.PRESENTER, help="For a projector: the sidebar folds away, type and "
+                  "pictures grow, and each view fits one screen. A link opens it with `presenter=1`.")
         st.caption("Every control is in the address bar: copy the URL to share exactly what you see.")
         show_glossary()
         teacher_sidebar()
@@ -66,6 +95,9 @@ def sidebar():
 def main():
     st.set_page_config(page_title="Latent Lab · AE vs VAE", page_icon=":material/science:", layout="wide")
     session.init_from_link()
+    # Called again on every run (Streamlit 1.67 allows it): presenter mode collapses the sidebar, which
+    # keeps its own open button; "auto" opens it again on a wide screen.
+    st.set_page_config(initial_sidebar_state="collapsed" if session.presenter() else "auto")
     rerun_on_reconnect()
     st.markdown(STYLE + (PRESENTER_STYLE if session.presenter() else ""), unsafe_allow_html=True)
     sidebar()

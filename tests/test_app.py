@@ -228,10 +228,29 @@ def test_tab_widgets_keep_their_values_on_other_tabs():
 
 def test_presenter_mode_enlarges_the_type():
     at = ok(new_app())
-    assert "font-size: 22px" not in markdown_text(at)
+    assert "font-size: 20px" not in markdown_text(at)
     at.sidebar.toggle[0].set_value(True)
     ok(at.run())
-    assert "font-size: 22px" in markdown_text(at)
+    assert "font-size: 20px" in markdown_text(at)
+    assert at.query_params["presenter"] == "1"  # a reload keeps the projector's view
+
+
+def test_a_presenter_link_opens_presenter_mode_and_copy_link_leaves_it_out():
+    at = ok(new_app(tab="compare", presenter="1", seed="12"))
+    assert at.session_state[session.PRESENTER] and at.sidebar.toggle[0].value
+    assert "font-size: 20px" in markdown_text(at) and not at.sidebar.warning
+    assert at.query_params["presenter"] == "1"
+    copy_links = [e.proto.json for e in at.get("bidi_component") if '"url"' in e.proto.json]
+    assert copy_links and all("seed=12" in u and "presenter" not in u for u in copy_links)  # the students' link
+    at.sidebar.toggle[0].set_value(False)
+    ok(at.run())
+    assert "presenter" not in at.query_params and "font-size: 20px" not in markdown_text(at)
+
+
+def test_an_odd_presenter_value_falls_back_with_a_note():
+    at = ok(new_app(presenter="yes"))
+    assert not at.session_state[session.PRESENTER]
+    assert "`presenter=yes`" in " ".join(w.value for w in at.sidebar.warning)
 
 
 # --- Shareable links -------------------------------------------------------------------------

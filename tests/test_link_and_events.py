@@ -26,6 +26,9 @@ def test_round_trip_of_a_full_state():
     ae = LinkState(dim=2, z=(42.5, -55.1), model="ae", layer=True)
     assert link_params(ae)["model"] == "ae" and link_params(ae)["layer"] == "verdict"
     assert parse_link(link_params(ae)) == ae
+    projector = LinkState(tab="lesson", step=4, presenter=True)
+    assert link_params(projector)["presenter"] == "1" and parse_link(link_params(projector)) == projector
+    assert "presenter" not in link_params(LinkState()) and not parse_link({"presenter": "0"}).presenter
 
 
 def test_z_is_bounded_by_the_model_it_belongs_to():

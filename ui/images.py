@@ -57,7 +57,7 @@ def img_tag(png_bytes, alt, width=None, test_id=None):
     """An <img> element; `image-rendering: pixelated` keeps browser rescaling crisp too.
 
     width: CSS px to show it at (enlarged if the image is smaller: markdown images only shrink by default)."""
-    style = "image-rendering: pixelated; max-width: 100%;" + (f" width: {width}px; object-fit: fill;" if width else "")
+    style = "image-rendering: pixelated; max-width: 100%;" + (f" width: {width}px;" if width else "")
     tid = f' data-testid="{test_id}"' if test_id else ""
     return f'<img src="{data_uri(png_bytes)}" alt="{alt}" style="{style}"{tid}/>'
 

@@ -23,6 +23,7 @@ Z_LIMIT = 3.0  # the VAE's sliders' range: the bulk of the prior N(0, 1)
 Z_LIMITS = {"vae": Z_LIMIT, "ae": 1000.0}
 MODELS = tuple(Z_LIMITS)
 LAYERS = ("verdict",)  # Explore's map layers a link can turn on
+SWITCHES = {"1": True, "0": False}  # an on/off value in a link (presenter=1)
 MAX_SEED = 9999  # four digits: a seed a teacher can write on the board
 N_TEST = 10_000
 LESSON_STEPS = 7
@@ -66,6 +67,7 @@ class LinkState:
     model: str = "vae"  # Explore: whose latent space (z is that model's)
     layer: bool = False  # Explore: the verdict layer (where the decoder makes digits) is on
     show: frozenset | None = None  # a class link: the words of CLASS_CONTROLS and TABS students see; None: all
+    presenter: bool = False  # presenter mode: the projector's view (sidebar collapsed, large type and pictures)
     notes: tuple = field(default=(), compare=False)
 
 
@@ -142,6 +144,11 @@ def parse_link(params):
             state = replace(state, layer=True)
         else:
             refuse("layer", "expected verdict")
+    if "presenter" in get:
+        if get["presenter"] in SWITCHES:
+            state = replace(state, presenter=SWITCHES[get["presenter"]])
+        else:
+            refuse("presenter", "expected 1 or 0")
     if "z" in get:
         limit = Z_LIMITS[state.model]
         z = parse_z(get["z"], state.dim, limit)
@@ -253,6 +260,8 @@ def link_params(state):
         params["model"] = state.model
     if state.layer:
         params["layer"] = LAYERS[0]
+    if state.presenter:
+        params["presenter"] = "1"
     if state.show is not None:  # first: a link cut short loses other values before the class choice
         params = {"show": show_text(state.show), **params}
     return params

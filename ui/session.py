@@ -19,7 +19,7 @@ from ui.link import (TABS, Z_LIMITS, LinkState, clamp_z, link_params, link_url, 
 
 # Widget keys: these widgets own their values (read them through the accessors below).
 DIM = "dim"  # sidebar: latent size
-PRESENTER = "presenter"  # sidebar: presenter mode
+PRESENTER = "presenter"  # sidebar: presenter mode (in the link: presenter=1)
 TAB = "tab"  # st.tabs: the open tab's label
 # Kept values: a tab's widget edits them, but they must outlive the tab (bind() below).
 SEED = "seed"  # AE vs VAE: the draw's seed
@@ -416,7 +416,7 @@ def init_from_link():
     st.session_state.update({
         DIM: link.dim, TAB: TAB_LABELS[link.tab], SEED: link.seed, SAMPLE_COUNT: link.n,
         AE_SAMPLING: link.ae_sampling, FROM_DIGIT: link.a, TO_DIGIT: link.b, LESSON_STEP: link.step,
-        STEPS: link.steps, PATH: link.path, PRESENTER: False, LINK_NOTES: list(link.notes),
+        STEPS: link.steps, PATH: link.path, PRESENTER: link.presenter, LINK_NOTES: list(link.notes),
         BETA: link.beta, REPLAY_FRAME: link.frame,
         DRAWING: link.draw, DRAWING_SOURCE: "link" if link.draw else None, EPS: link.eps,
         EXPLORE_MODEL: link.model, VERDICT_LAYER: link.layer,
@@ -435,13 +435,15 @@ def current_link():
                      a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
                      beta=dial_beta(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed(),
-                     model=model, layer=verdict_layer())
+                     model=model, layer=verdict_layer(), presenter=presenter())
     return replace(link, show=class_show())  # a student's own link keeps the class link's choice
 
 
 def share_url():
-    """The link to what this session shows, for a student to copy (relative where the page's address is unknown)."""
-    return link_url(st.context.url, current_link())
+    """The link to what this session shows, for a student to copy (relative where the page's address is unknown).
+
+    Without presenter mode: the projector's large type is the teacher's, not the students' laptops'."""
+    return link_url(st.context.url, replace(current_link(), presenter=False))
 
 
 def sync_link():

@@ -203,7 +203,8 @@ def compare_panel(lab):
     z = draws(lab, n, session.seed(), sampling)
     st.caption(f"Both models decode the same {n} random points. Below each panel, a separate digit classifier "
                "(the judge) says what it sees.")
-    panels = dict(zip(("ae", "vae"), st.columns(2, gap="large")))
+    with st.container(key="compare-panels"):  # the app's style keeps these two side by side on a phone
+        panels = dict(zip(("ae", "vae"), st.columns(2, gap="large")))
     images = {}
     for kind, column in panels.items():  # both images first: they reach the page before the judging
         with column:

@@ -83,8 +83,10 @@ def show_step(number, step, sidebar_lab):
 
 
 def navigation(number):
-    prev, _, nxt = st.columns([1, 3, 1])
+    """Previous, where the class is, Next: above the step, so Next is on the first screen whatever the step holds."""
+    prev, progress, nxt = st.columns([1, 3, 1], vertical_alignment="center")
     prev.button("← Previous", on_click=on_step, args=(-1,), disabled=number == 1, width="stretch")
+    progress.progress(number / LESSON_STEPS, text=f"Step {number} of {LESSON_STEPS}")
     nxt.button("Next →", on_click=on_step, args=(1,), disabled=number == LESSON_STEPS, width="stretch",
                type="primary")
 
@@ -93,9 +95,8 @@ def navigation(number):
 def lesson_panel(lab):
     number = session.lesson_step()
     step = STEPS[number - 1]
-    st.progress(number / LESSON_STEPS, text=f"Step {number} of {LESSON_STEPS}")
-    st.markdown(f"### {number}. {step.title}")
-    show_step(number, step, lab)
     if session.shows("nav"):
         navigation(number)
+    st.markdown(f"### {number}. {step.title}")
+    show_step(number, step, lab)
     session.sync_link()
