@@ -94,7 +94,7 @@ def lesson_panel(lab):
     number = session.lesson_step()
     step = STEPS[number - 1]
     st.progress(number / LESSON_STEPS, text=f"Step {number} of {LESSON_STEPS}")
-    st.markdown(f"### {number}. {step.title}")
+    st.markdown(f"## {number}. {step.title}")
     show_step(number, step, lab)
     navigation(number)
     session.sync_link()
