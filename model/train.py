@@ -150,6 +150,8 @@ def main(argv=None):
                         help="hidden layer sizes of the encoder (the decoder mirrors them)")
     parser.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
     parser.add_argument("--lr", type=float, default=TrainConfig.lr)
+    parser.add_argument("--final-lr", type=float, default=TrainConfig.final_lr,
+                        help="the cosine decay's end (equal to --lr: a constant rate, as PyTorch's VAE example)")
     parser.add_argument("--kl-warmup-epochs", type=int, default=TrainConfig.kl_warmup_epochs)
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N digits only")
@@ -168,7 +170,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     config = TrainConfig(dataset=args.dataset, kind=args.kind, latent_dim=args.latent_dim, hidden=tuple(args.hidden),
                          epochs=args.epochs,
-                         batch_size=args.batch_size, lr=args.lr, kl_warmup_epochs=args.kl_warmup_epochs,
+                         batch_size=args.batch_size, lr=args.lr, final_lr=args.final_lr, kl_warmup_epochs=args.kl_warmup_epochs,
                          beta=args.beta, seed=args.seed, limit=args.limit)
     train_images, _, digest = load_images(config.dataset, args.data_dir, train=True)
     test_images, _, _ = load_images(config.dataset, args.data_dir, train=False)

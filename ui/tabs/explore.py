@@ -18,8 +18,8 @@ from ui import session
 from ui.components.explorer.events import explorer_event
 from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
                                              slider_scale, static_data, verdict_layer)
-from ui.link import LATENT_SIZES
-from ui.resources import lab_or_error, warm_in_background
+from ui.link import LATENT_SIZES, LinkState
+from ui.resources import DEFAULT_DATASET, lab_or_error, warm_in_background
 
 MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
               "random draws come from; the AE's codes sit wherever training put them.")
@@ -94,6 +94,13 @@ def warm_up(lab):
         for steps in ((static_data, large_data), (verdict_layer,)):
             for model in MODEL_NAMES:
                 yield functools.partial(warm_one, dim, lab.dataset, model, steps)
+
+
+def warm_first_page():
+    """What a plain link's page needs (the default size's Lab, its VAE explorer data): called once
+    at server start, outside any session."""
+    start = LinkState()
+    warm_one(start.dim, DEFAULT_DATASET, start.model, (static_data, large_data))
 
 
 def warm_one(dim, dataset, model, steps):
