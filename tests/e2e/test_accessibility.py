@@ -89,6 +89,48 @@ def test_tab_reaches_the_buttons_before_the_16_sliders_and_every_control_shows_a
     assert without_ring == []
 
 
+# Where the keyboard's place shows: the focused control's box, or the Streamlit widget around it
+# (Streamlit marks a focused number input by its wrapper's border), clipped to the viewport.
+JS_FOCUS_REGION = """() => {
+    const e = document.activeElement;
+    if (e === document.body || e.dataset.testid === 'stMain') return null;  // stMain: see above
+    const box = (e.closest('[data-testid="stElementContainer"]') || e).getBoundingClientRect();
+    const x = Math.max(0, box.left - 8), y = Math.max(0, box.top - 8);
+    return { x, y, width: Math.min(innerWidth, box.right + 8) - x, height: Math.min(innerHeight, box.bottom + 8) - y };
+}"""
+SETTLE_MS = 250  # Streamlit's widgets fade their focus border in
+
+
+@pytest.mark.parametrize("query", ["tab=explore", "tab=compare", "tab=interpolate", "tab=lesson&step=2",
+                                   "tab=lesson&step=4", "tab=why", "tab=draw"])
+def test_every_tab_stop_shows_that_it_has_the_keyboard(page, server, query):
+    """Tab through the whole page; at each stop the picture around the control changes when it
+    loses focus (a ring, a border): a control that looks the same focused or not fails."""
+    open_view(page, server, f"{query}&dim=2")
+    first, unmarked, stops = None, [], 0
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        stop = focused(page)
+        name = f"{stop['tag']} {stop['label'][:40]!r}"
+        if name == first:  # round the page once
+            break
+        first = first or name
+        clip = page.evaluate(JS_FOCUS_REGION)
+        if clip is None or not clip["width"] or not clip["height"]:
+            continue
+        stops += 1
+        page.wait_for_timeout(SETTLE_MS)
+        with_focus = page.screenshot(clip=clip)
+        page.evaluate("window.__labFocused = document.activeElement; document.activeElement.blur()")
+        page.wait_for_timeout(SETTLE_MS)
+        if page.screenshot(clip=clip) == with_focus:
+            unmarked.append(name)
+        page.evaluate("window.__labFocused.focus({ focusVisible: true })")  # Tab goes on from here
+    else:
+        raise AssertionError("the Tab order never came round")
+    assert stops >= 5 and unmarked == []
+
+
 def test_a_16d_slider_steps_by_a_tenth_from_the_keyboard_and_a_hundredth_with_shift(page, server):
     open_app(page, server, "?dim=16")
     tab_until(page, lambda s: s["tag"] == "INPUT" and s["inExplorer"])
