@@ -265,7 +265,7 @@ def test_a_link_with_z_and_seed_restores_them():
 
 def test_a_link_restores_lesson_step_and_endpoints():
     at = ok(new_app(tab="lesson", step="4", a="10", b="20"))
-    assert at.session_state[session.LESSON_STEP] == 4 and "### 4." in markdown_text(at)
+    assert at.session_state[session.LESSON_STEP] == 4 and "## 4." in markdown_text(at)
     assert (at.session_state[session.FROM_DIGIT], at.session_state[session.TO_DIGIT]) == (10, 20)
 
 

@@ -161,7 +161,7 @@ def test_next_and_previous_walk_through_every_step():
     at = lesson()
     for number in range(1, LESSON_STEPS + 1):
         assert at.session_state[session.LESSON_STEP] == number
-        assert f"### {number}. {STEPS[number - 1].title}" in markdown_text(at)
+        assert f"## {number}. {STEPS[number - 1].title}" in markdown_text(at)
         nxt = [b for b in at.button if "Next" in b.label][0]
         if number < LESSON_STEPS:
             nxt.click()

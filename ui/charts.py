@@ -17,10 +17,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from PIL import Image
 
-# A fixed 10-colour palette (Tableau 10), so a digit keeps its colour on every chart
-# (the explorer's map gets it through its data).
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-           "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f")
+# The one palette of the ten classes, so a digit keeps its colour on every chart and legend (the
+# explorer's and the replay's canvases get it through their data). Matthew Petroff's 10-colour
+# accessible sequence (2021, matplotlib's "petroff10" style): of the published sets measured by
+# bench/palette.py it is the one whose every pair stays apart under simulated protanopia,
+# deuteranopia and tritanopia (CIEDE2000 >= 10, tests/test_palette.py), also as drawn on the map.
+PALETTE = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6",
+           "#a96b59", "#e76300", "#b9ac70", "#717581", "#92dadd")
+# How opaque the explorer's map draws its 10,000 dots on white: opaque enough that the palette's
+# pairs stay apart as drawn (tests/test_palette.py), translucent enough that dense clusters show.
+POINT_OPACITY = 0.8
 
 
 def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55):

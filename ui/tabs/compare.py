@@ -53,7 +53,7 @@ def show_samples(lab, kind, z, columns):
     """A model's decoded draws as one tiled image under its title; returns the images."""
     images = lab.decode(kind, z)
     sheet = tile(images, columns)
-    st.markdown(f"#### {TITLES[kind]}")
+    st.markdown(f"## {TITLES[kind]}")
     # Sent at 1 px per pixel and enlarged by the browser (pixelated, as crisp): a ninth of the
     # bytes to encode, send and decode on every draw.
     show_image(png(sheet), f"{len(z)} samples decoded by the {kind.upper()}", f"{kind} samples",
@@ -176,7 +176,7 @@ def show_neighbour_test(lab, z, ae_sampling):
 
 
 def show_where_draws_land(lab, z, ae_sampling):
-    st.markdown("#### Where do the draws land?")
+    st.markdown("## Where do the draws land?")
     views = codes_views(lab, z)
     for column, (svg, caption) in zip(st.columns(len(views)), views):
         column.markdown(f'<figure class="lab-figure">{svg}<figcaption>{html.escape(caption)}</figcaption></figure>',

@@ -92,7 +92,7 @@ def explore_from_here(lab, mu):
 
 def input_column(lab):
     item, classes = lab.info.item, lab.info.classes
-    st.markdown(f"#### Draw a {item}")
+    st.markdown(f"## Draw a {item}")
     indices, uris = examples(lab)
     drawpad(session.DRAWPAD, label=item, examples=uris, example_names=[f"Example {item}: {classes[lab.labels[i]]}"
                                                                         for i in indices], on_change=lambda: on_pad(lab))

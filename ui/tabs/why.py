@@ -37,9 +37,9 @@ def why_panel(lab):
         if error:
             st.error(f"The 2-D models could not be loaded.\n\n{error}", icon=":material/error:")
             return
-    st.markdown("#### Watch both latent spaces form during training")
+    st.markdown("## Watch both latent spaces form during training")
     replay_section()
-    st.markdown("#### The KL dial: from auto-encoder to VAE")
+    st.markdown("## The KL dial: from auto-encoder to VAE")
     dial_section(lab)
 
 

@@ -125,9 +125,14 @@ export function decimals(step) {
 
 // ---------------------------------------------------------------- the map's axes
 
-export function niceStep(span) {
-  const raw = span / 6, power = 10 ** Math.floor(Math.log10(raw)), f = raw / power;
+// The round number (1, 2 or 5 times a power of ten) nearest to raw.
+export function roundNumber(raw) {
+  const power = 10 ** Math.floor(Math.log10(raw)), f = raw / power;
   return power * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
+}
+
+export function niceStep(span) {
+  return roundNumber(span / 6);
 }
 
 // Tick values from lo to hi at a nice step (a tick that should be 0 is exactly 0).
@@ -176,6 +181,64 @@ export function nearestPoint(v, points, labels, hidden, px, py, radius = HOVER_P
     if (dist < bestDist) { best = i; bestDist = dist; }
   }
   return best;
+}
+
+// ---------------------------------------------------------------- the map from the keyboard
+
+// About how many arrow presses cross the map: its cursor's step is the round number nearest to
+// the map's larger data range over this (0.2 on the 2-D VAE's ±3 map, 5 on the 2-D AE's).
+export const CURSOR_STEPS_ACROSS = 25;
+export const FINE = 10;  // Shift+arrow moves a tenth of a step, as on the sliders
+
+export function cursorStep(ranges) {
+  return roundNumber(Math.max(ranges.x[1] - ranges.x[0], ranges.y[1] - ranges.y[0]) / CURSOR_STEPS_ACROSS);
+}
+
+// A coordinate on the step's grid (round numbers to read out), at the grid point nearest to v
+// that lies within [lo, hi]: the plot's edges need not be on the grid.
+export function onGrid(v, lo, hi, step) {
+  const first = Math.ceil(lo / step - 1e-9), last = Math.floor(hi / step + 1e-9);
+  return Number((Math.min(last, Math.max(first, Math.round(v / step))) * step).toFixed(10));
+}
+
+// Where the cursor starts when the map takes focus: at the current z's marker (or the middle of
+// the plot), on the grid, inside the plot. plot: {x0, x1, y0, y1}, the data range the map shows.
+export function cursorStart(marker, plot, step) {
+  const [x, y] = marker || [(plot.x0 + plot.x1) / 2, (plot.y0 + plot.y1) / 2];
+  return [onGrid(x, plot.x0, plot.x1, step), onGrid(y, plot.y0, plot.y1, step)];
+}
+
+// The cursor after a key: an arrow moves it one step that way (up is +y), fine: a tenth of one;
+// it stays on the fine grid (so steps after fine ones stay whole steps) and inside the plot.
+// null for any other key.
+export function movedCursor([x, y], key, step, plot, fine = false) {
+  const move = fine ? step / FINE : step, grid = step / FINE;
+  const [dx, dy] = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[key] || [];
+  if (dx === undefined) return null;
+  return [onGrid(x + dx * move, plot.x0, plot.x1, grid), onGrid(y + dy * move, plot.y0, plot.y1, grid)];
+}
+
+// Is the point (x, y) inside the polygon [[x, y], ...] (even-odd rule)? The reachable region:
+// beyond it the sliders stop at their ends.
+export function insidePolygon(polygon, x, y) {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i], [xj, yj] = polygon[j];
+    if ((yi > y) !== (yj > y) && x < xi + (y - yi) / (yj - yi) * (xj - xi)) inside = !inside;
+  }
+  return inside;
+}
+
+// The cursor in words, for the line under the map and screen readers: where it is (at the step's
+// decimals), the step, the test digit it is on (hit: its index and label, or null) and, when the
+// map has a reachable region, whether the sliders reach it.
+export function cursorText([x, y], step, hit, reachable) {
+  const places = decimals(step / FINE), fmt = (v) => v.toFixed(places).replace("-", "−");
+  const parts = [`Map cursor at (${fmt(x)}, ${fmt(y)})`,
+                 `arrow keys move it by ${fmt(step)} (with Shift ${fmt(step / FINE)})`];
+  if (hit) parts.push(`on test digit #${hit.index} (label ${hit.label})`);
+  if (reachable === false) parts.push("beyond the sliders' reach: Enter moves them as far as they go");
+  return `${parts.join(" · ")} · Enter decodes here · Escape leaves the map`;
 }
 
 // ---------------------------------------------------------------- the server's answers

@@ -2,9 +2,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { MARGIN, STALE_MS, arrowDirection, caughtUp, decimals, decode, fitView, greyRgba, halfToFloat, halves, inPlot,
-         keyedValue, nearestPoint, niceStep, payloadOf, project, sameZ, sliderRows, snapValue, tickLabel, ticks, toData, toPixel,
-         unpack, unpackFile, unproject, valueText }
+import { CURSOR_STEPS_ACROSS, FINE, MARGIN, STALE_MS, arrowDirection, caughtUp, cursorStart, cursorStep, cursorText,
+         decimals, decode, fitView, greyRgba, halfToFloat, halves, inPlot, insidePolygon, keyedValue, movedCursor,
+         nearestPoint, niceStep, onGrid, payloadOf, project, roundNumber, sameZ, sliderRows, snapValue, tickLabel, ticks,
+         toData, toPixel, unpack, unpackFile, unproject, valueText }
   from "./explorer-core.mjs";
 
 const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
@@ -193,4 +194,72 @@ test("small helpers: same z, slider rows, shown values", () => {
   assert.equal(valueText(12.3, 0.1), "12.3");
   assert.equal(valueText(-40, 1), "-40");
   assert.deepEqual([0.01, 0.02, 0.1, 0.2, 1, 5].map(decimals), [2, 2, 1, 1, 0, 0]);
+});
+
+// ---------------------------------------------------------------- the map from the keyboard
+
+test("the cursor's step is a round number that crosses the map in about CURSOR_STEPS_ACROSS presses", () => {
+  assert.deepEqual([1, 2, 3, 4, 7, 8, 12].map(roundNumber), [1, 2, 2, 5, 5, 10, 10]);
+  assert.equal(cursorStep({ x: [-3, 3], y: [-3, 3] }), 0.2);  // the 2-D VAE's map
+  assert.equal(cursorStep({ x: [-25, 60], y: [-55, 86] }), 5);  // the larger range counts: 141 / 25 -> 5
+  for (const span of [0.3, 6, 141, 900]) {
+    const presses = span / cursorStep({ x: [0, span], y: [0, span / 2] });
+    assert.ok(presses > CURSOR_STEPS_ACROSS / 2 && presses < CURSOR_STEPS_ACROSS * 2, `${span}: ${presses} presses`);
+  }
+});
+
+test("onGrid: the nearest multiple of the step that lies inside the range", () => {
+  assert.equal(onGrid(0.33, -3, 3, 0.2), 0.4);
+  assert.equal(onGrid(-0.11, -3, 3, 0.2), -0.2);
+  assert.equal(onGrid(3.29, -3.3, 3.3, 0.2), 3.2);  // 3.4 would leave the plot
+  assert.equal(onGrid(-9, -3.3, 3.3, 0.2), -3.2);
+  assert.equal(onGrid(0.30000000000000004, 0, 1, 0.1), 0.3);  // no float noise to read out
+});
+
+const PLOT = { x0: -3.3, x1: 3.3, y0: -3.1, y1: 3.1 };
+
+test("the cursor starts at the current z's marker, on the grid; without one in the middle", () => {
+  assert.deepEqual(cursorStart([0.93, -1.41], PLOT, 0.2), [1, -1.4]);
+  assert.deepEqual(cursorStart([50, -50], PLOT, 0.2), [3.2, -3]);  // a marker off the map: the nearest edge
+  assert.deepEqual(cursorStart(null, { x0: 2, x1: 4, y0: 10, y1: 11 }, 0.5), [3, 10.5]);
+});
+
+test("arrows move the cursor a step (Shift: a tenth), up is +y, and it stops at the plot's edge", () => {
+  assert.deepEqual(movedCursor([0, 0], "ArrowRight", 0.2, PLOT), [0.2, 0]);
+  assert.deepEqual(movedCursor([0, 0], "ArrowUp", 0.2, PLOT), [0, 0.2]);
+  assert.deepEqual(movedCursor([0, 0], "ArrowDown", 0.2, PLOT), [0, -0.2]);
+  assert.deepEqual(movedCursor([0, 0], "ArrowLeft", 0.2, PLOT, true), [-0.2 / FINE, 0]);
+  assert.deepEqual(movedCursor([0.02, 0], "ArrowRight", 0.2, PLOT), [0.22, 0]);  // after a fine step, whole steps
+  assert.deepEqual(movedCursor([3.2, 3], "ArrowRight", 0.2, PLOT), [3.3, 3]);  // as far as the plot goes
+  assert.deepEqual(movedCursor([3.3, 3], "ArrowRight", 0.2, PLOT), [3.3, 3]);
+  assert.deepEqual(movedCursor([0, -3.1], "ArrowDown", 0.2, PLOT), [0, -3.1]);
+  assert.equal(movedCursor([0, 0], "Enter", 0.2, PLOT), null);
+  assert.equal(movedCursor([0, 0], "a", 0.2, PLOT), null);
+  let cursor = [0, 0];
+  for (let i = 0; i < 1000; i++) cursor = movedCursor(cursor, "ArrowLeft", 0.2, PLOT);
+  assert.deepEqual(cursor, [-3.3, 0]);
+});
+
+test("insidePolygon: the reachable region's hit-test", () => {
+  const square = [[-3, -3], [3, -3], [3, 3], [-3, 3]];
+  assert.ok(insidePolygon(square, 0, 0) && insidePolygon(square, 2.9, -2.9));
+  assert.ok(!insidePolygon(square, 3.1, 0) && !insidePolygon(square, 0, -3.5));
+  const triangle = [[0, 0], [4, 0], [0, 4]];
+  assert.ok(insidePolygon(triangle, 1, 1) && !insidePolygon(triangle, 3, 3));
+});
+
+test("the cursor hits the test digit under it (nearestPoint at its pixel), not a hidden one", () => {
+  const v = fitView(400, 400, { x: [-3, 3], y: [-3, 3] });
+  const points = new Float32Array([1, 1, 1.01, 1, -2, 0]), labels = new Uint8Array([7, 3, 5]);
+  assert.equal(nearestPoint(v, points, labels, new Set(), ...toPixel(v, 1.01, 1)), 1);
+  assert.equal(nearestPoint(v, points, labels, new Set([3]), ...toPixel(v, 1.01, 1)), 0);
+  assert.equal(nearestPoint(v, points, labels, new Set(), ...toPixel(v, 0, 0)), null);
+});
+
+test("the cursor in words: where, the step, the digit under it and whether the sliders reach it", () => {
+  const text = cursorText([1.4, -0.2], 0.2, { index: 42, label: 7 }, true);
+  assert.equal(text, "Map cursor at (1.40, −0.20) · arrow keys move it by 0.20 (with Shift 0.02) · on test digit #42 "
+                     + "(label 7) · Enter decodes here · Escape leaves the map");
+  assert.match(cursorText([50, 0], 5, null, false), /^Map cursor at \(50\.0, 0\.0\) · arrow keys move it by 5\.0 \(with Shift 0\.5\) · beyond the sliders' reach/);
+  assert.doesNotMatch(cursorText([0, 0], 0.2, null, null), /test digit|reach/);
 });

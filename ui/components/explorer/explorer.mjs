@@ -15,8 +15,9 @@
 // one event as a trigger value, the server applies it once, judges the digit and sends back
 // what to show, with the id of the event it answers.
 
-import { HOVER_PX, POINT, arrowDirection, caughtUp, decode, fitView, greyRgba, inPlot, keyedValue, nearestPoint,
-         payloadOf, project, sameZ, sliderRows, tickLabel, ticks, toData, toPixel, unpack, unpackFile, unproject, valueText } from "./explorer-core.mjs";
+import { HOVER_PX, POINT, arrowDirection, caughtUp, cursorStart, cursorStep, cursorText, decode, fitView, greyRgba, inPlot,
+         insidePolygon, keyedValue, movedCursor, nearestPoint, payloadOf, project, sameZ, sliderRows, tickLabel, ticks,
+         toData, toPixel, unpack, unpackFile, unproject, valueText } from "./explorer-core.mjs";
 import { cleanupWhenGone, currentState, el } from "../element.mjs";
 
 // The large fixed data (points, labels, decoder weights, manifold) is a file per data set, size and
@@ -134,8 +135,12 @@ function build(root, data, assets) {
   window.addEventListener("pointerup", state.onPointerUp, true);
 
   state.pointsCanvas = el("canvas", { class: "lab-points", "aria-hidden": "true" });
-  state.overlay = el("canvas", { class: "lab-overlay", role: "img", "data-testid": "latent-map",
-                                 "aria-label": "Latent map: tap or click anywhere to decode that point" });
+  // The map from the keyboard: it takes focus with Tab, arrows move a cursor, Enter decodes there.
+  state.overlay = el("canvas", { class: "lab-overlay", role: "application", tabindex: "0", "data-testid": "latent-map",
+                                 "aria-roledescription": "latent map",
+                                 "aria-label": "Latent map: tap or click anywhere to decode that point; from the keyboard, "
+                                               + "arrow keys move a cursor, Enter decodes there, Escape leaves" });
+  state.cursorLine = el("p", { class: "lab-caption lab-cursor-line", "aria-live": "polite", "data-testid": "map-cursor" });
   state.tooltip = el("div", { class: "lab-tooltip" });
   state.mapBox = el("div", { class: "lab-map", style: `height: ${data.map_height}px` },
                     state.pointsCanvas, state.overlay, state.tooltip);
@@ -158,11 +163,13 @@ function build(root, data, assets) {
   state.layerImage.addEventListener("load", () => drawPoints(state));
   state.heading = el("p", { class: "lab-heading" });
   const left = el("div", { class: "lab-left" }, el("div", { class: "lab-heading-row" }, state.heading, precise),
-                  sliderBox, legend, state.mapBox, state.layerLegend, state.layerCaption, state.mapCaption);
+                  sliderBox, legend, state.mapBox, state.cursorLine, state.layerLegend, state.layerCaption,
+                  state.mapCaption);
 
   // Right: the decoded digit, the buttons, reconstructions of a test digit, the manifold.
   state.digit = el("img", { class: "lab-digit", alt: "decoded digit", width: 280, height: 280 });
-  state.digitCaption = el("figcaption");
+  // Read out when it changes (the judge's reading of the digit shown), without taking focus.
+  state.digitCaption = el("figcaption", { "aria-live": "polite" });
   const buttons = el("div", { class: "lab-buttons" });
   for (const [kind, label, help] of data.buttons) {
     const button = el("button", { type: "button", class: "lab-button", title: help, text: label });
@@ -176,10 +183,17 @@ function build(root, data, assets) {
   const right = el("div", { class: "lab-right" },
                    el("figure", { class: "lab-figure" }, state.digit, state.digitCaption), buttons, state.recon,
                    state.manifoldTitle, el("figure", { class: "lab-figure" }, state.manifold, state.manifoldCaption));
-  root.append(el("div", { class: "lab-grid" }, left, right));
+  // The right column comes first in the DOM, so Tab reaches the digit's buttons before the 16
+  // sliders; explorer.css places it on the right all the same.
+  root.append(el("div", { class: "lab-grid" }, right, left));
 
   state.manifold.setAttribute("src", assets.manifold);
   state.overlay.addEventListener("click", (e) => onMapClick(state, e));
+  state.overlay.addEventListener("focus", () => {
+    if (state.overlay.matches(":focus-visible")) showCursor(state);  // not for a click: the pointer is the cursor
+  });
+  state.overlay.addEventListener("blur", () => hideCursor(state));
+  state.overlay.addEventListener("keydown", (e) => onMapKey(state, e));
   state.overlay.addEventListener("pointermove", (e) => onHover(state, e));
   state.overlay.addEventListener("pointerleave", () => {
     state.hover = null;
@@ -215,7 +229,7 @@ function update(state, data) {
   });
   if (!sameZ(state.localZ, data.z)) setSrc(state.digit, data.digit);
   state.localZ = null;
-  state.digitCaption.textContent = data.digit_caption;
+  if (state.digitCaption.textContent !== data.digit_caption) state.digitCaption.textContent = data.digit_caption;
   state.digitCaption.classList.remove("lab-stale");
   updateRecon(state, data.recon);
   state.marker = data.marker;
@@ -412,7 +426,7 @@ function drawPoints(state) {
   ctx.beginPath();
   ctx.rect(v.l, v.t, v.w, v.h);
   ctx.clip();
-  ctx.globalAlpha = 0.6;
+  ctx.globalAlpha = state.data.point_opacity;
   const n = labels.length, sx = v.w / (v.x1 - v.x0), sy = v.h / (v.y1 - v.y0), half = POINT / 2;
   for (let d = 0; d < 10; d++) {
     if (state.hidden.has(d)) continue;
@@ -456,6 +470,19 @@ function drawOverlay(state) {
     drawCross(ctx, mx, my, 8, "#fff", 5);
     drawCross(ctx, mx, my, 8, "#111", 2.5);
   }
+  if (state.cursor) {  // the keyboard's cursor: a ring with cross-hairs, unlike the ✕ of the current z
+    const [cx, cy] = toPixel(v, ...state.cursor);
+    for (const [colour, width] of [["#fff", 5], [CURSOR_COLOUR, 2.5]]) {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      ctx.arc(cx, cy, 10, 0, 2 * Math.PI);
+      ctx.moveTo(cx - 16, cy); ctx.lineTo(cx - 6, cy); ctx.moveTo(cx + 6, cy); ctx.lineTo(cx + 16, cy);
+      ctx.moveTo(cx, cy - 16); ctx.lineTo(cx, cy - 6); ctx.moveTo(cx, cy + 6); ctx.lineTo(cx, cy + 16);
+      ctx.stroke();
+    }
+  }
+  state.overlay.dataset.cursor = state.cursor ? state.cursor.join(",") : "";  // read by the browser tests
   state.overlay.dataset.marker = state.marker ? state.marker.map((m) => m.toFixed(4)).join(",") : "";
 }
 
@@ -469,7 +496,14 @@ function onMapClick(state, e) {
   if (!v) return;
   const [px, py] = eventPixel(state, e);
   if (!inPlot(v, px, py)) return;
-  const [x, y] = toData(v, px, py), z = unproject(state.assets, x, y, state.data.scale);
+  const [x, y] = toData(v, px, py);
+  if (state.cursor) state.cursor = cursorStart([x, y], plotRange(v), cursorStep(state.data.view));
+  decodeAt(state, x, y);
+}
+
+// The point (x, y) of the map decoded: sliders, digit and marker at once, the server told.
+function decodeAt(state, x, y) {
+  const z = unproject(state.assets, x, y, state.data.scale);
   z.forEach((value, i) => {
     state.sliders[i].input.value = value;
     state.sliders[i].value.textContent = valueText(value, state.sliders[i].step);
@@ -495,4 +529,54 @@ function onHover(state, e) {
   state.tooltip.style.display = "block";
   state.tooltip.style.left = `${px + 12}px`;
   state.tooltip.style.top = `${py + 12}px`;
+}
+
+// ---------------------------------------------------------------- the map from the keyboard
+
+const CURSOR_COLOUR = "#1f5fa8";
+
+function plotRange(v) {
+  return { x0: v.x0, x1: v.x1, y0: v.y0, y1: v.y1 };
+}
+
+function showCursor(state) {
+  if (!state.view) return;
+  state.cursor = cursorStart(state.marker, plotRange(state.view), cursorStep(state.data.view));
+  describeCursor(state);
+  drawOverlay(state);
+}
+
+function hideCursor(state) {
+  state.cursor = null;
+  state.cursorLine.textContent = "";
+  drawOverlay(state);
+}
+
+function describeCursor(state) {
+  const v = state.view, [x, y] = state.cursor, { points, labels } = state.assets;
+  const index = nearestPoint(v, points, labels, state.hidden, ...toPixel(v, x, y), HOVER_PX);
+  const reachable = state.data.reachable.length ? insidePolygon(state.data.reachable, x, y) : null;
+  state.cursorLine.textContent = cursorText(state.cursor, cursorStep(state.data.view),
+                                            index == null ? null : { index, label: labels[index] }, reachable);
+}
+
+function onMapKey(state, e) {
+  if (e.key === "Escape") {
+    state.overlay.blur();
+    return;
+  }
+  if (!state.view) return;
+  if (e.key === "Enter" || e.key === " ") {
+    e.preventDefault();
+    if (!state.cursor) showCursor(state);
+    decodeAt(state, ...state.cursor);
+    return;
+  }
+  if (!state.cursor) showCursor(state);
+  const moved = movedCursor(state.cursor, e.key, cursorStep(state.data.view), plotRange(state.view), e.shiftKey);
+  if (!moved) return;
+  e.preventDefault();  // the arrows move the cursor, not the page
+  state.cursor = moved;
+  describeCursor(state);
+  drawOverlay(state);
 }

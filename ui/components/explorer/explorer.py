@@ -20,7 +20,7 @@ from PIL import Image
 
 from model.latent import dims_by_usage, map_view, prior_samples
 from model.measures import nearest_code_distance, neighbour_share, verdict_grid
-from ui.charts import PALETTE
+from ui.charts import PALETTE, POINT_OPACITY
 from ui.components.bundle import bundle
 from ui.components.explorer.files import MANIFOLD_N, asset_url
 from ui.components.explorer.layers import (NONE_DARK, NONE_STRIPE, PRIOR_RADII, TINT, UNSURE_GREY, cell_centres,
@@ -117,7 +117,7 @@ def _static_data(latent_dim, dataset, folder, model):
         "slider_labels": labels, "slider_precise": precise, "slider_help": help_,
         "buttons": BUTTONS,
         "view": {"x": x_range, "y": y_range}, "axes": axis_titles(lab, model),
-        "palette": PALETTE, "map_height": 460,
+        "palette": PALETTE, "point_opacity": POINT_OPACITY, "map_height": 460,
         "reachable": reachable_polygon(space.projection, scale, x_range, y_range),
         "prior": {"centre": prior_centre(space.projection), "radii": list(PRIOR_RADII),
                   "label": "where N(0, I) draws land"},

@@ -131,8 +131,11 @@ function update(state, data) {
   state.data = data;
   state.mapNote.textContent = data.map_note;
   state.samplesNote.textContent = data.samples_note;
-  state.curves.recon.title.textContent = data.recon_title;
-  state.curves.kl.title.textContent = data.kl_title;
+  for (const [name, title] of [["recon", data.recon_title], ["kl", data.kl_title]]) {
+    state.curves[name].title.textContent = title;
+    // a picture needs its name for a screen reader (axe: role-img-alt)
+    state.curves[name].canvas.setAttribute("aria-label", `${title}: both models over training, this frame marked`);
+  }
   if (adoptServerFrame(state.serverFrame, state.reported, data.frame)) {
     pause(state, false);
     state.frame = clampFrame(data.frame, state.count);

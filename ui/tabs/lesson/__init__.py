@@ -97,6 +97,6 @@ def lesson_panel(lab):
     step = STEPS[number - 1]
     if session.shows("nav"):
         navigation(number)
-    st.markdown(f"### {number}. {step.title}")
+    st.markdown(f"## {number}. {step.title}")
     show_step(number, step, lab)
     session.sync_link()
