@@ -69,7 +69,7 @@ def test_hidden_tabs_and_controls_are_not_drawn():
     at = ok(new_app(show="compare.lesson.n.nav", tab="lesson", step="3"))
     assert [t.label for t in at.tabs] == [session.TAB_LABELS["compare"], session.TAB_LABELS["lesson"]]
     assert not at.sidebar.radio  # the latent size switch
-    assert "### 3." in markdown_text(at)
+    assert "## 3." in markdown_text(at)
     assert [b.label for b in at.button] == ["← Previous", "Next →"]
     assert not at.get("button_group")  # the step's latent-size control
     assert not at.sidebar.checkbox and not [e for e in at.sidebar.expander if "teacher" in e.label]
@@ -118,7 +118,7 @@ def test_the_teacher_panel_writes_a_class_link_that_opens_as_chosen():
     assert "explore" not in state.show and "draw" not in state.show and {"compare", "seed", "size"} <= state.show
     student = ok(new_app(**query))
     assert session.TAB_LABELS["explore"] not in [t.label for t in student.tabs]
-    assert "### 2." in markdown_text(student)
+    assert "## 2." in markdown_text(student)
 
 
 def test_a_class_link_needs_a_tab():

@@ -402,8 +402,10 @@ def teacher_key(word):
 
 
 def class_link_url(show, landing, step):
-    """The link a teacher hands out: this page's state, restricted to `show`, opening `landing` (and lesson `step`)."""
-    return link_url(st.context.url, replace(current_link(), show=frozenset(show), tab=landing, step=step))
+    """The link a teacher hands out: this page's state, restricted to `show`, opening `landing` (and lesson `step`);
+    without presenter mode, which is for the projector, not the students' screens."""
+    return link_url(st.context.url, replace(current_link(), show=frozenset(show), tab=landing, step=step,
+                                             presenter=False))
 
 
 # --- the shareable link ---------------------------------------------------------------------

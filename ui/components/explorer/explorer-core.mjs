@@ -24,15 +24,23 @@ export function halfToFloat(bits) {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
-// Little-endian float16 values (numpy "<f2"), as bytes -> Float32Array.
-export function halves(bytes) {
-  const out = new Float32Array(bytes.length / 2);
+// Little-endian float16 values (numpy "<f2" .tobytes()) -> Float32Array. The replay uses it too.
+export function halfsToFloats(bytes) {
+  const out = new Float32Array(bytes.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = halfToFloat(bytes[2 * i] | (bytes[2 * i + 1] << 8));
   return out;
 }
 
+// Base64 text -> its bytes (the replay's frames arrive so).
+export function decodeBase64(text) {
+  const bytes = atob(text);
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+  return out;
+}
+
 const MAGIC = "LLX1";
-const DTYPES = { "<f2": halves, "|u1": (bytes) => bytes.slice() };
+const DTYPES = { "<f2": halfsToFloats, "|u1": (bytes) => bytes.slice() };
 
 // The explorer's file (ui/components/explorer/files.py: "LLX1", a 4-byte header length, a JSON
 // header, the arrays' bytes) -> the header's fields with each array in place of its index.

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { CURSOR_STEPS_ACROSS, FINE, MARGIN, STALE_MS, arrowDirection, caughtUp, cursorStart, cursorStep, cursorText,
-         decimals, decode, fitView, greyRgba, halfToFloat, halves, inPlot, insidePolygon, keyedValue, movedCursor,
+         decimals, decode, fitView, greyRgba, decodeBase64, halfToFloat, halfsToFloats, inPlot, insidePolygon, keyedValue, movedCursor,
          nearestPoint, niceStep, onGrid, payloadOf, project, roundNumber, sameZ, sliderRows, snapValue, tickLabel, ticks,
          toData, toPixel, unpack, unpackFile, unproject, valueText }
   from "./explorer-core.mjs";
@@ -37,8 +37,12 @@ function packFile(header, arrays) {
   return out.buffer;
 }
 
+test("base64 text decodes to its bytes", () => {
+  assert.deepEqual(Array.from(decodeBase64(Buffer.from([0, 7, 255]).toString("base64"))), [0, 7, 255]);
+});
+
 test("float16 arrays decode as the server wrote them (little-endian)", () => {
-  assert.deepEqual(Array.from(halves(bytesOf(halfBits(0.5, "-1.25", 3)))), [0.5, -1.25, 3]);
+  assert.deepEqual(Array.from(halfsToFloats(bytesOf(halfBits(0.5, "-1.25", 3)))), [0.5, -1.25, 3]);
 });
 
 test("float16: the largest, the smallest subnormal, signed zero, infinities and NaN", () => {

@@ -11,25 +11,8 @@ export const PRIOR_RADII = [1, 2];    // the prior's 1σ and 2σ circles
 export const MAP_MARGIN = { l: 38, r: 8, t: 8, b: 26 };
 export const CURVE_MARGIN = { l: 44, r: 10, t: 8, b: 30 };
 
-// ---------------------------------------------------------------- the data, as sent
-
-// One IEEE half-precision number (as a uint16) -> a JavaScript number.
-export function halfToFloat(h) {
-  const sign = h & 0x8000 ? -1 : 1, exponent = (h >> 10) & 0x1f, fraction = h & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;  // subnormal (or zero)
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-// Little-endian float16 bytes (numpy's float16 .tobytes()) -> Float32Array.
-export function halfsToFloats(bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(bytes.byteLength >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
-  return out;
-}
-
 // ---------------------------------------------------------------- the playhead
+// (The frames' float16 arrays are decoded by explorer-core.mjs's halfsToFloats.)
 
 export function clampFrame(frame, count) {
   const f = Math.round(Number(frame));

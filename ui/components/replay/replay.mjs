@@ -10,9 +10,9 @@
 // position only when it settles (Pause, the end, a step or a scrub), for the shareable link.
 
 import { CURVE_MARGIN, DEFAULT_SPEED, MAP_MARGIN, PRIOR_RADII, REPORT_DELAY_MS, SPEEDS, adoptServerFrame,
-         clampFrame, curveView, fitRanges, halfsToFloats, logStep, playFrom, playhead, stepFrame,
+         clampFrame, curveView, fitRanges, logStep, playFrom, playhead, stepFrame,
          stepTicks } from "./replay-core.mjs";
-import { decodeBase64, fitView, tickLabel, ticks, toPixel } from "../explorer/explorer-core.mjs";
+import { decodeBase64, fitView, halfsToFloats, tickLabel, ticks, toPixel } from "../explorer/explorer-core.mjs";
 import { cleanupWhenGone, currentState, el } from "../element.mjs";
 
 // Every frame of a replay arrives once per session: kept for the page's life (a tab change
