@@ -18,13 +18,15 @@ from ui import session
 from ui.components.explorer.events import explorer_event
 from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
                                              slider_scale, static_data, verdict_layer)
-from ui.link import LATENT_SIZES
+from ui.link import DATASETS, LATENT_SIZES
+from ui.nouns import nouns
 from ui.resources import lab_or_error, warm_in_background
 
 MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
               "random draws come from; the AE's codes sit wherever training put them.")
-LAYER_HELP = ("Shade the map by what the digit judge says about the decoder's image at each point: a clear digit, "
-              "unsure, or no digit at all.")
+def layer_help(w):
+    return (f"Shade the map by what the judge says about the decoder's image at each point: a clear {w.item}, "
+            f"unsure, or no {w.item} at all.")
 
 
 def move_to(lab, model, z):
@@ -79,11 +81,11 @@ def assets_once(lab, model):
     return large_data(lab, model)
 
 
-def controls():
+def controls(w):
     left, right = st.columns([2, 3], vertical_alignment="center")
     left.segmented_control("Explore the latent space of", list(MODEL_NAMES), format_func=MODEL_NAMES.get,
                            required=True, help=MODEL_HELP, **session.bind(session.EXPLORE_MODEL))
-    right.toggle("Show where the decoder makes digits", help=LAYER_HELP, **session.bind(session.VERDICT_LAYER))
+    right.toggle(f"Show where the decoder makes {w.items}", help=layer_help(w), **session.bind(session.VERDICT_LAYER))
 
 
 def warm_up(lab):
@@ -106,7 +108,7 @@ def warm_one(dim, dataset, model, steps):
 @st.fragment
 def explore_panel(lab):
     dim = lab.latent_dim
-    controls()
+    controls(nouns(lab.dataset))
     model = session.explore_model()
     z = slider_scale(lab, model).snap(session.z(dim, model))
     data = element_data(lab, model, z, assets=assets_once(lab, model),
