@@ -90,12 +90,17 @@ def controls(w):
 
 def warm_up(lab):
     """What a student may ask for next, as tasks to run before they do: the other model's data at
-    this size, the verdict layers, then the same at the other size (its Lab loads in the first)."""
+    this size, the other data set's page at this size (its Lab loads in it: the first switch then
+    shows at once), the verdict layers, then the same at the other size."""
     sizes = sorted(LATENT_SIZES, key=lambda dim: dim != lab.latent_dim)  # this size first
+    others = [dataset for dataset in DATASETS if dataset != lab.dataset]
     for dim in sizes:
-        for steps in ((static_data, large_data), (verdict_layer,)):
-            for model in MODEL_NAMES:
-                yield functools.partial(warm_one, dim, lab.dataset, model, steps)
+        for model in MODEL_NAMES:
+            yield functools.partial(warm_one, dim, lab.dataset, model, (static_data, large_data))
+        for dataset in others:
+            yield functools.partial(warm_one, dim, dataset, "vae", (static_data, large_data))
+        for model in MODEL_NAMES:
+            yield functools.partial(warm_one, dim, lab.dataset, model, (verdict_layer,))
 
 
 def warm_one(dim, dataset, model, steps):
