@@ -257,7 +257,7 @@ def reconstructions(lab, index):
     images = (("original", lab.images[index : index + 1]), ("AE reconstruction", lab.reconstruct("ae", index)),
               ("VAE reconstruction", lab.reconstruct("vae", index)))
     w = nouns(lab.dataset)
-    return {"title": f"Test {w.item} #{index} ({w.name(lab.labels[index])}): original, AE and VAE reconstructions",
+    return {"title": f"Test {w.item} #{index} (label {w.name(lab.labels[index])}): original, AE and VAE reconstructions",
             "images": [[digit_uri(image, 5), name] for name, image in images]}
 
 

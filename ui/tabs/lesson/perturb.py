@@ -22,7 +22,7 @@ def _nudge_shares(latent_dim, dataset, folder):
 
 def nudge_text(demo, shares, w=nouns("mnist")):
     return (f"**{demo.same} of {NUDGES}** are still {w.a(demo.centre_label)}. The AE's codes survive nudges too "
-            f"({shares['ae']:.0%} keep their class; the VAE's: {shares['vae']:.0%}): nudging is not where the two "
+            f"({shares['ae']:.0%} keep their {w.item}; the VAE's: {shares['vae']:.0%}): nudging is not where the two "
             "differ.")
 
 
