@@ -4,7 +4,14 @@
 
 The page: the sidebar, one tab per module in ui/tabs/, and the address bar kept in step with
 the session (ui/session.py, the one owner of st.session_state).
+
+This file is read twice. `streamlit run` imports it as a module and finds `server` below, a
+st.App: the server, which loads what the first page needs before it says it is healthy. Each
+browser session then runs it as the page script (`__main__`), which draws the page.
 """
+
+import asyncio
+from contextlib import asynccontextmanager
 
 import streamlit as st
 import torch
@@ -14,17 +21,15 @@ from ui.glossary import show_glossary
 from ui.link import DATASETS, LATENT_SIZES
 from ui.nouns import nouns
 from ui.reconnect import rerun_on_reconnect
-from ui.resources import lab_or_error
+from ui.resources import lab_or_error, load_outside_sessions
 from ui.tabs.compare import compare_panel
 from ui.tabs.draw import draw_panel
-from ui.tabs.explore import explore_panel
+from ui.tabs.explore import explore_panel, warm_first_page
 from ui.tabs.interpolate import interpolate_panel
 from ui.tabs.lesson import lesson_panel
 from ui.tabs.why import why_panel
 
 torch.set_num_threads(1)  # see ui.resources: small forward passes, many sessions, 2 cores
-
-st.set_page_config(page_title="Latent Lab · AE vs VAE", page_icon=":material/science:", layout="wide")
 
 STYLE = """
 <style>
@@ -60,6 +65,7 @@ def sidebar():
 
 
 def main():
+    st.set_page_config(page_title="Latent Lab · AE vs VAE", page_icon=":material/science:", layout="wide")
     session.init_from_link()
     rerun_on_reconnect()
     st.markdown(STYLE + (PRESENTER_STYLE if session.presenter() else ""), unsafe_allow_html=True)
@@ -79,4 +85,15 @@ def main():
     session.sync_link()
 
 
-main()
+@asynccontextmanager
+async def load_before_serving(_app):
+    """The first page's models and data, loaded at server start: a student opening the page as
+    soon as the server is up does not wait for them (README: Speed)."""
+    await asyncio.to_thread(load_outside_sessions, warm_first_page)
+    yield
+
+
+if __name__ == "__main__":
+    main()
+else:
+    server = st.App(__file__, lifespan=load_before_serving)

@@ -78,8 +78,22 @@ def warm_in_background(tasks):
         if _warming["started"]:
             return
         _warming["started"] = True
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(QuietWarmThread())
+    _quiet_log()
     threading.Thread(target=_warm, args=(tasks,), name=WARM_THREAD, daemon=True).start()
+
+
+def load_outside_sessions(task):
+    """Run task (a function filling caches) to its end, outside any session, quietly: at server start."""
+    _quiet_log()
+    thread = threading.Thread(target=task, name=WARM_THREAD)
+    thread.start()
+    thread.join()
+
+
+def _quiet_log():
+    log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    if not any(isinstance(f, QuietWarmThread) for f in log.filters):
+        log.addFilter(QuietWarmThread())
 
 
 def _warm(tasks):

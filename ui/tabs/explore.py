@@ -18,9 +18,9 @@ from ui import session
 from ui.components.explorer.events import explorer_event
 from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer, large_data, payload,
                                              slider_scale, static_data, verdict_layer)
-from ui.link import DATASETS, LATENT_SIZES
+from ui.link import DATASETS, LATENT_SIZES, LinkState
 from ui.nouns import nouns
-from ui.resources import lab_or_error, warm_in_background
+from ui.resources import DEFAULT_DATASET, lab_or_error, warm_in_background
 
 MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
               "random draws come from; the AE's codes sit wherever training put them.")
@@ -101,6 +101,13 @@ def warm_up(lab):
             yield functools.partial(warm_one, dim, dataset, "vae", (static_data, large_data))
         for model in MODEL_NAMES:
             yield functools.partial(warm_one, dim, lab.dataset, model, (verdict_layer,))
+
+
+def warm_first_page():
+    """What a plain link's page needs (the default size's Lab, its VAE explorer data): called once
+    at server start, outside any session."""
+    start = LinkState()
+    warm_one(start.dim, DEFAULT_DATASET, start.model, (static_data, large_data))
 
 
 def warm_one(dim, dataset, model, steps):
