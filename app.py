@@ -1,4 +1,4 @@
-"""Latent Lab: why a VAE can generate digits and a plain auto-encoder cannot.
+"""Latent Lab: why a VAE can generate digits (or clothes) and a plain auto-encoder cannot.
 
     streamlit run app.py
 
@@ -20,7 +20,8 @@ import torch
 from ui import session
 from ui.components.explorer import files as explorer_files
 from ui.glossary import show_glossary
-from ui.link import LATENT_SIZES
+from ui.link import DATASETS, LATENT_SIZES
+from ui.nouns import nouns
 from ui.reconnect import rerun_on_reconnect
 from ui.resources import lab_or_error, load_outside_sessions
 from ui.tabs.compare import compare_panel
@@ -78,15 +79,20 @@ html { font-size: 20px; }
 def sidebar():
     with st.sidebar:
         st.title(":material/science: Latent Lab")
-        st.markdown("Why a **VAE** can *generate* digits and a plain **auto-encoder** cannot.")
+        words = nouns(session.dataset())
+        st.markdown(f"Why a **VAE** can *generate* {words.items} and a plain **auto-encoder** cannot.")
         if session.shows("size"):
             st.radio("Latent size", LATENT_SIZES, key=session.DIM, horizontal=True,
                      format_func=lambda d: f"{d}-D", help="2-D: the map *is* the latent space. "
-                     "16-D: sharper digits, 16 sliders; the map shows a 2-D PCA view.")
+                     f"16-D: sharper {words.items}, 16 sliders; the map shows a 2-D PCA view.")
+            st.radio("Data set", DATASETS, key=session.DATASET, horizontal=True,
+                     format_func=lambda name: nouns(name).title,
+                     help="MNIST: handwritten digits 0-9. Fashion-MNIST: small photos of ten kinds of clothes, shoes "
+                          "and bags. Each has its own AE, VAE and judge, trained the same way.")
         st.toggle("Presenter mode", key=session.PRESENTER, help="For a projector: the sidebar folds away, type and "
                   "pictures grow, and each view fits one screen. A link opens it with `presenter=1`.")
         st.caption("Every control is in the address bar: copy the URL to share exactly what you see.")
-        show_glossary()
+        show_glossary(words)
         teacher_sidebar()
         for note in session.link_notes():
             st.warning(note, icon=":material/link_off:")
@@ -101,11 +107,11 @@ def main():
     rerun_on_reconnect()
     st.markdown(STYLE + (PRESENTER_STYLE if session.presenter() else ""), unsafe_allow_html=True)
     sidebar()
-    dim = session.latent_dim()
-    lab, error = lab_or_error(dim)
+    dim, dataset = session.latent_dim(), session.dataset()
+    lab, error = lab_or_error(dim, dataset)
     if error:
-        st.error(f"The {dim}-D models could not be loaded.\n\n{error}", icon=":material/error:")
-        st.info("The other latent size may still work: switch it in the sidebar.")
+        st.error(f"The {dim}-D models of {nouns(dataset).title} could not be loaded.\n\n{error}", icon=":material/error:")
+        st.info("The other latent size or data set may still work: switch it in the sidebar.")
         return
     panels = {"explore": explore_panel, "compare": compare_panel, "interpolate": interpolate_panel,
               "lesson": lesson_panel, "why": why_panel, "draw": draw_panel}

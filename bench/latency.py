@@ -1,13 +1,17 @@
 """Latency as a student's browser sees it: real Chromium against a running Latent Lab server.
 
     python bench/latency.py [--url http://127.0.0.1:8501] [--moves 30] [--clicks 30] [--samples 20] [--drawings 15]
-                            [--only explore|drawing|pages]
+                            [--only explore|drawing|pages|switch]
 
 Without --url it starts its own server. Prints a table and writes bench/results/latency.json.
 Page loads: "cold_page", the first page after a fresh server start (a new server for each repeat,
 the page opened as soon as the server answers its health check); "new_student", a student joining
 a warm server (its caches filled: it logged "caches warm"); "new_student_warming", students who
-join while the server fills them, just after its first page.
+join while the server fills them, just after its first page. "switch_to_fashion": on a fresh
+server, the MNIST page, then the sidebar's data set switched to Fashion-MNIST: from the click to
+the Fashion page drawn (its legend names clothes, every image loaded, the map drawn); once as soon
+as the MNIST page is drawn ("_at_once") and once after a student's pause (--pause s, the warm-up
+of ui.tabs.explore.warm_up may load the Fashion Lab meanwhile).
 Each interaction is timed inside the page, from the input event's own timestamp to the moment
 the new image is decoded (bench/browser.py: JS_RECORD_INPUT, JS_NEXT_IMAGE_MS); where to
 click is worked out before, so Playwright's own work is not counted. A drawing is timed from the
@@ -34,7 +38,7 @@ from bench.browser import (DIGIT, DRAWVIEW, JS_ANSWER_MS, JS_NEXT_IMAGE_MS, JS_R
                            map_pixel, map_ranges, open_app, random_map_point, random_track_point, slider_track,
                            slider_values, src, streamlit_server, wait_idle)
 
-TARGETS_MS = {"cold_page": 3000, "server_start": None, "new_student": 1500, "new_student_warming": None, "slider": 150, "map_click": 250, "new_samples": 150, "drawing": 200,
+TARGETS_MS = {"switch_to_fashion": 3000, "switch_to_fashion_at_once": 3000, "cold_page": 3000, "server_start": None, "new_student": 1500, "new_student_warming": None, "slider": 150, "map_click": 250, "new_samples": 150, "drawing": 200,
               "slider_answer": None, "map_answer": None}  # the server's answer: the judge's caption
 
 
@@ -86,6 +90,38 @@ def cold_page(browser, dim, repeats):
             starts.append((time.perf_counter() - started) * 1000)
             pages.append(page_load_ms(browser, url, dim))
     return pages, starts
+
+
+FASHION_PAGE = ("Array.from(document.querySelectorAll('.lab-chip')).some(c => c.textContent === 'T-shirt')"
+                " && Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+                " && document.querySelector('[data-testid=\"latent-map\"][data-view]') !== null")
+
+
+def switch_ms(browser, url, pause):
+    """The MNIST page, `pause` s of a student looking at it, then the switch to Fashion-MNIST: click -> its page drawn."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    open_app(page, url, "?dim=2")
+    page.wait_for_function(FASHION_PAGE.replace("'T-shirt'", "'7'"), timeout=60_000)
+    time.sleep(pause)
+    start = time.perf_counter()
+    page.get_by_text("Fashion-MNIST clothes").click()
+    page.wait_for_function(FASHION_PAGE, timeout=60_000)
+    elapsed = (time.perf_counter() - start) * 1000
+    context.close()
+    return elapsed
+
+
+def dataset_switches(browser, repeats, pause):
+    """The first switch to Fashion-MNIST on a fresh server, at once and after a pause (a fresh server each)."""
+    row = {}
+    for name, wait in (("switch_to_fashion_at_once", 0.0), ("switch_to_fashion", pause)):
+        times = []
+        for _ in range(repeats):
+            with streamlit_server() as (url, _):
+                times.append(switch_ms(browser, url, wait))
+        row[name] = stats(times)
+    return row
 
 
 def wait_warm(log, timeout=300):
@@ -170,7 +206,9 @@ def run(url, args, log=None):
     results = {}
     with sync_playwright() as p:
         browser = launch(p)
-        for dim in (2, 16):
+        if args.only in (None, "switch") and not args.url:
+            results["switch"] = dataset_switches(browser, args.cold, args.pause)
+        for dim in (2, 16) if args.only != "switch" else ():
             row = page_loads(browser, url, dim, args, log) if args.only in (None, "explore", "pages") else {}
             if args.only in (None, "explore"):
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
@@ -227,9 +265,11 @@ def main():
     parser.add_argument("--clicks", type=int, default=30)
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--drawings", type=int, default=15, help="sevens drawn per size, two strokes each")
-    parser.add_argument("--only", choices=("explore", "drawing", "pages"),
+    parser.add_argument("--pause", type=float, default=10.0,
+                        help="seconds a student looks at the MNIST page before switching to Fashion-MNIST")
+    parser.add_argument("--only", choices=("explore", "drawing", "pages", "switch"),
                         help="only these interactions (explore: page loads, sliders, map, new samples; pages: page "
-                             "loads)")
+                             "loads; switch: the first switch to Fashion-MNIST, on fresh servers)")
     parser.add_argument("--cold", type=int, default=5)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latency.json"))
     args = parser.parse_args()

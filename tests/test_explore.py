@@ -306,13 +306,18 @@ def test_the_warm_up_fills_every_size_and_models_data_this_size_first(lab2, monk
 
     done = []
     for step in ("static_data", "asset_url", "verdict_layer"):
-        monkeypatch.setattr(explore, step, lambda lab, model, step=step: done.append((lab.latent_dim, model, step)))
+        monkeypatch.setattr(explore, step, lambda lab, model, step=step: done.append((lab.latent_dim, lab.dataset,
+                                                                                      model, step)))
     for task in explore.warm_up(lab2):
         task()
-    assert len(done) == len(set(done)) == 2 * 2 * 3
-    assert [dim for dim, _, _ in done] == [2] * 6 + [16] * 6
-    assert done[:4] == [(2, "vae", "static_data"), (2, "vae", "asset_url"), (2, "ae", "static_data"),
+    mine = [(dim, model, step) for dim, dataset, model, step in done if dataset == lab2.dataset]
+    assert len(mine) == len(set(mine)) == 2 * 2 * 3
+    assert [dim for dim, _, _ in mine] == [2] * 6 + [16] * 6
+    assert mine[:4] == [(2, "vae", "static_data"), (2, "vae", "asset_url"), (2, "ae", "static_data"),
                         (2, "ae", "asset_url")]  # the switch before the layers
+    # then the other data set's page at this size, before this size's layers: a class's first switch
+    assert done[4:6] == [(2, "fashion-mnist", "vae", "static_data"), (2, "fashion-mnist", "vae", "asset_url")]
+    assert len(done) == len(set(done)) == 12 + 2 * 2
 
 
 def test_script_runs_hold_the_warm_up_back_and_its_own_requests_do_not(lab2):

@@ -3,8 +3,10 @@
 import pytest
 
 from tests.test_app import new_app, ok
-from ui.glossary import TERMS, entry_markdown
+from ui.glossary import entry_markdown, terms
+from ui.nouns import nouns
 
+TERMS = terms(nouns("mnist"))
 PAGE_WORDS = ("latent space", "code", "encoder", "decoder", "n(0, i)", "prior", "posterior", "kl", "β",
               "fréchet", "interpolation", "reparameterisation", "the judge", "clear / unsure", "neighbour test")
 

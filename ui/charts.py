@@ -29,15 +29,16 @@ PALETTE = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6",
 POINT_OPACITY = 0.8
 
 
-def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55):
+def digit_traces(points, labels, size=4, showlegend=True, opacity=0.55, names=tuple("0123456789"), item="digit"):
+    """One trace per class (names: the class names, item: what one image is called, for the hover)."""
     traces = []
     for digit in range(10):
         sel = labels == digit
         traces.append(go.Scattergl(
             x=points[sel, 0].astype(np.float32), y=points[sel, 1].astype(np.float32), mode="markers",
-            name=str(digit), legendgroup=str(digit), showlegend=showlegend,
+            name=names[digit], legendgroup=str(digit), showlegend=showlegend,
             marker={"color": PALETTE[digit], "size": size, "opacity": opacity},
-            hovertemplate=f"digit {digit}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            hovertemplate=f"{item} {html.escape(names[digit])}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
         ))
     return traces
 
@@ -231,37 +232,47 @@ def codes_view_svg(key, base_uri, frame, draws, label, centre=(0.0, 0.0), window
 
 # --- small bar charts ------------------------------------------------------------------------
 
-def digit_bars_svg(clear, unsure, height=64):
-    """How many samples the judge reads as each digit: a column per digit (0-9 written under it),
-    clear ones dark, unsure ones light on top, the count above."""
+def digit_bars_svg(clear, unsure, names=tuple("0123456789"), item="digit", height=64):
+    """How many samples the judge reads as each class: a column per class (its name under it, slanted
+    when names are words), clear ones dark, unsure ones light on top, the count above."""
     clear, unsure = list(clear), list(unsure)
     top = max([c + u for c, u in zip(clear, unsure)] + [1])
-    col, bar_h = 22, height - 30
-    parts = [f'<svg class="lab-digit-bars" viewBox="0 0 {10 * col + 40} {height}" role="img" '
-             f'aria-label="{html.escape(digit_bars_label(clear, unsure))}" '
-             f'style="width: 100%; max-width: {10 * col + 40}px; font: 11px sans-serif">',
-             f'<text x="0" y="{height - 4}" fill="#555">digit</text>']
-    for digit in range(10):
-        x = 40 + digit * col
-        c_h, u_h = bar_h * clear[digit] / top, bar_h * unsure[digit] / top
+    slanted = max(len(name) for name in names) > 2
+    col, bar_h, left = (30, height - 30, 8) if slanted else (22, height - 30, 40)
+    below = 62 if slanted else 0  # room for slanted names under the bars
+    width, total = 10 * col + left + (30 if slanted else 0), height + below
+    parts = [f'<svg class="lab-digit-bars" viewBox="0 0 {width} {total}" role="img" '
+             f'aria-label="{html.escape(digit_bars_label(clear, unsure, names, item))}" '
+             f'style="width: 100%; max-width: {width}px; font: 11px sans-serif">']
+    if not slanted:
+        parts.append(f'<text x="0" y="{height - 4}" fill="#555">{html.escape(item)}</text>')
+    for label in range(10):
+        x = left + label * col
+        c_h, u_h = bar_h * clear[label] / top, bar_h * unsure[label] / top
         base = height - 16
         parts.append(f'<rect x="{x + 3}" y="{base - c_h:.1f}" width="{col - 6}" height="{c_h:.1f}" '
-                     f'fill="{PALETTE[digit]}"/>')
+                     f'fill="{PALETTE[label]}"/>')
         parts.append(f'<rect x="{x + 3}" y="{base - c_h - u_h:.1f}" width="{col - 6}" height="{u_h:.1f}" '
-                     f'fill="{PALETTE[digit]}" fill-opacity="0.3"/>')
-        if clear[digit] + unsure[digit]:
+                     f'fill="{PALETTE[label]}" fill-opacity="0.3"/>')
+        if clear[label] + unsure[label]:
             parts.append(f'<text x="{x + col / 2}" y="{base - c_h - u_h - 3:.1f}" text-anchor="middle" '
-                         f'fill="#333">{clear[digit] + unsure[digit]}</text>')
-        parts.append(f'<text x="{x + col / 2}" y="{height - 4}" text-anchor="middle" font-weight="bold" '
-                     f'fill="#222">{digit}</text>')
+                         f'fill="#333">{clear[label] + unsure[label]}</text>')
+        name = html.escape(names[label])
+        if slanted:
+            parts.append(f'<text x="{x + col / 2}" y="{height - 8}" text-anchor="start" font-weight="bold" fill="#222" '
+                         f'transform="rotate(40 {x + col / 2} {height - 8})">{name}</text>')
+        else:
+            parts.append(f'<text x="{x + col / 2}" y="{height - 4}" text-anchor="middle" font-weight="bold" '
+                         f'fill="#222">{name}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def digit_bars_label(clear, unsure):
+def digit_bars_label(clear, unsure, names=tuple("0123456789"), item="digit"):
     """The bars in words, for screen readers."""
-    seen = [f"digit {d}: {c} clear, {u} unsure" for d, (c, u) in enumerate(zip(clear, unsure)) if c + u]
-    return "How many samples the judge reads as each digit. " + ("; ".join(seen) or "none")
+    seen = [f"{item} {names[d]}: {c} clear, {u} unsure" if item == "digit" else f"{names[d]}: {c} clear, {u} unsure"
+            for d, (c, u) in enumerate(zip(clear, unsure)) if c + u]
+    return f"How many samples the judge reads as each {item}. " + ("; ".join(seen) or "none")
 
 
 def share_bars_svg(rows, reference=0.5, reference_label="where the codes live"):

@@ -16,6 +16,7 @@ import numpy as np
 
 TABS = ("explore", "compare", "interpolate", "lesson", "why", "draw")
 LATENT_SIZES = (2, 16)
+DATASETS = ("mnist", "fashion-mnist")  # model.data.DATASETS' keys, the first the default
 Z_LIMIT = 3.0  # the VAE's sliders' range: the bulk of the prior N(0, 1)
 # Explore shows either model's latent space. A z in a link or an event stays within its model's
 # bound: the VAE's is its sliders' range; the AE's sliders cover its own codes' range (tens of
@@ -50,6 +51,7 @@ SHOW_JOIN = "."  # a character a URL carries as it is
 class LinkState:
     tab: str = "explore"
     dim: int = 2
+    data: str = DATASETS[0]  # the data set (a key of model.data.DATASETS)
     z: tuple | None = None  # None: the origin
     seed: int = 0
     n: int = 36
@@ -138,6 +140,7 @@ def parse_link(params):
             state = replace(state, dim=dim)
         else:
             refuse("dim", "expected 2 or 16")
+    choose("data", DATASETS, "data", f"expected {' or '.join(DATASETS)}")
     choose("model", MODELS, "model", "expected vae or ae")
     if "layer" in get:
         if get["layer"] in LAYERS:
@@ -241,6 +244,8 @@ def link_params(state):
     """The query parameters that reproduce state (defaults left out to keep links short)."""
     default = LinkState()
     params = {"tab": state.tab, "dim": str(state.dim)}
+    if state.data != default.data:
+        params["data"] = state.data
     if state.z is not None and any(abs(v) > 1e-9 for v in state.z):
         params["z"] = ",".join(f"{v:.3f}".rstrip("0").rstrip(".") if v else "0" for v in state.z)
     for key in ("seed", "n", "a", "b", "step", "frame", "steps", "eps"):

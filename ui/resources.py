@@ -22,13 +22,14 @@ from model.family import load_family
 from model.lab import load_lab
 from model.latent import manifold_grid
 from model.replay import load_replay
+from ui.link import DATASETS, LATENT_SIZES
 from ui.images import png, tile
 
 DEFAULT_DATASET = "mnist"
 FAMILY_DIM = 2  # the β family and the training replay are 2-D models
 
 
-@st.cache_resource(show_spinner="Loading the models…", max_entries=4)
+@st.cache_resource(show_spinner="Loading the models…", max_entries=len(DATASETS) * len(LATENT_SIZES))
 def get_lab(latent_dim, folder, dataset=DEFAULT_DATASET):
     # One thread per request: with 2 cores and many students, parallel ops inside one
     # small forward pass only add contention.
@@ -42,7 +43,7 @@ def get_lab(latent_dim, folder, dataset=DEFAULT_DATASET):
     # full collections triggered by per-rerun garbage then stop pausing interactions.
     gc.freeze()
     # One line per load in the server log: the load benchmark checks it happens once per size.
-    print(f"[latent-lab] loaded the {latent_dim}-D models from {folder}", file=sys.stderr, flush=True)
+    print(f"[latent-lab] loaded the {latent_dim}-D models of {dataset} from {folder}", file=sys.stderr, flush=True)
     return lab
 
 

@@ -14,11 +14,12 @@ import torch
 
 from ui.components.drawpad import STATE as DRAWPAD_STATE
 from ui.components.explorer.scales import vae_scale
-from ui.link import (TABS, Z_LIMITS, LinkState, clamp_z, link_params, link_url, pack_drawing, parse_link,
+from ui.link import (DATASETS, TABS, Z_LIMITS, LinkState, clamp_z, link_params, link_url, pack_drawing, parse_link,
                      unpack_drawing)
 
 # Widget keys: these widgets own their values (read them through the accessors below).
 DIM = "dim"  # sidebar: latent size
+DATASET = "dataset"  # sidebar: the data set (a key of model.data.DATASETS)
 PRESENTER = "presenter"  # sidebar: presenter mode (in the link: presenter=1)
 TAB = "tab"  # st.tabs: the open tab's label
 # Kept values: a tab's widget edits them, but they must outlive the tab (bind() below).
@@ -60,14 +61,20 @@ TAB_LABELS = {"explore": ":material/explore: Explore", "compare": ":material/com
 TAB_IDS = {label: tab for tab, label in TAB_LABELS.items()}
 
 
-# Per latent size: each size keeps its own z, map clicks and explorer element. key(dim) -> str.
+# Per data set and latent size: each keeps its own z, map clicks and explorer element (a z or a
+# test index of one data set means nothing in the other's space). key(dim) -> str.
+def _of_dataset():
+    dataset = st.session_state.get(DATASET, DATASETS[0])
+    return "" if dataset == DATASETS[0] else f"_{dataset}"
+
+
 def _per_size(prefix):
-    return lambda dim: f"{prefix}{dim}"
+    return lambda dim: f"{prefix}{dim}{_of_dataset()}"
 
 
 def z_key(dim, model="vae"):
-    """Each size and each model keeps its own z."""
-    return f"z{dim}" if model == "vae" else f"z_{model}{dim}"
+    """Each data set, size and model keeps its own z."""
+    return (f"z{dim}" if model == "vae" else f"z_{model}{dim}") + _of_dataset()
 
 
 explorer_key = _per_size("explorer")  # the element's key: the page's event (a trigger value) lives under it
@@ -80,6 +87,11 @@ answered_event_key = _per_size("answered_event")
 
 def latent_dim():
     return st.session_state[DIM]
+
+
+def dataset():
+    """The data set the page shows: a key of model.data.DATASETS ("mnist", "fashion-mnist")."""
+    return st.session_state[DATASET]
 
 
 def presenter():
@@ -416,7 +428,7 @@ def init_from_link():
         return
     link = parse_link(st.query_params.to_dict())
     st.session_state.update({
-        DIM: link.dim, TAB: TAB_LABELS[link.tab], SEED: link.seed, SAMPLE_COUNT: link.n,
+        DIM: link.dim, DATASET: link.data, TAB: TAB_LABELS[link.tab], SEED: link.seed, SAMPLE_COUNT: link.n,
         AE_SAMPLING: link.ae_sampling, FROM_DIGIT: link.a, TO_DIGIT: link.b, LESSON_STEP: link.step,
         STEPS: link.steps, PATH: link.path, PRESENTER: link.presenter, LINK_NOTES: list(link.notes),
         BETA: link.beta, REPLAY_FRAME: link.frame,
@@ -433,7 +445,7 @@ def current_link():
     dim = latent_dim()
     a, b = endpoints()
     model = explore_model()
-    link = LinkState(tab=tab(), dim=dim, z=tuple(z(dim, model)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
+    link = LinkState(tab=tab(), dim=dim, data=dataset(), z=tuple(z(dim, model)), seed=seed(), n=sample_count(), ae_sampling=ae_sampling(),
                      a=a, b=b, step=lesson_step(), steps=steps(), path=path(),
                      lesson_sizes=tuple(sorted(st.session_state.get(LESSON_SIZES, {}).items())),
                      beta=dial_beta(BETA), frame=replay_frame(), draw=drawing_code(), eps=eps_seed(),

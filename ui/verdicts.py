@@ -1,4 +1,4 @@
-"""The digit judge's verdict on a set of images in plain words, and the sentences that compare
+"""The judge's verdict on a set of images in plain words, and the sentences that compare
 the AE's panel with the VAE's — written from the counts on screen, so they cannot claim a
 difference the draw does not show."""
 
@@ -7,17 +7,23 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.charts import digit_bars_svg
+from ui.nouns import nouns
 
-CLEAR_HELP = (
-    "The **judge** is a separate digit classifier, trained on real handwritten digits. **Clear**: it is at least "
-    "90 % sure which digit it is, and the image looks like real digits to it. **Unsure**: it leans towards a digit "
-    "but less surely, or the image is unlike every real digit. **Not a digit**: it reads the image as none of the ten."
-)
-DISTANCE_HELP = (
-    "**Fréchet distance** in the judge's eyes: how far these images, as a batch, are from the 10,000 real test "
-    "digits — both their average look and their spread. 0 = like real digits; a few dozen images always score "
-    "higher than thousands would, so compare panels of the same size."
-)
+MNIST = nouns("mnist")
+
+
+def clear_help(w=MNIST):
+    """What the judge's three calls mean, in the words of data set w (ui.nouns.Nouns)."""
+    return (f"The **judge** is a separate {w.item} classifier, trained on {w.real}. **Clear**: it is at least "
+            f"90 % sure which {w.item} it is, and the image looks like real {w.items} to it. **Unsure**: it leans "
+            f"towards {w.an_item} but less surely, or the image is unlike every real {w.item}. **Not {w.an_item}**: "
+            "it reads the image as none of the ten.")
+
+
+def distance_help(w=MNIST):
+    return (f"**Fréchet distance** in the judge's eyes: how far these images, as a batch, are from the 10,000 real "
+            f"test {w.items} — both their average look and their spread. 0 = like real {w.items}; a few dozen images "
+            "always score higher than thousands would, so compare panels of the same size.")
 
 
 @dataclass(frozen=True)
@@ -57,62 +63,63 @@ def clear_count(verdict):
     return verdict.calls.count("clear")
 
 
-def counts_markdown(t):
-    return (f"**{t.clear} of {t.n}** look like a clear digit · **{t.unsure}** unsure · "
-            f"**{t.none}** not a digit")
+def counts_markdown(t, w=MNIST):
+    return (f"**{t.clear} of {t.n}** look like a clear {w.item} · **{t.unsure}** unsure · "
+            f"**{t.none}** not {w.an_item}")
 
 
-def digits_markdown(t):
-    return (f"Which digits the judge reads (dark: clear, light: unsure): **{t.variety}** different digits "
+def digits_markdown(t, w=MNIST):
+    return (f"Which {w.items} the judge reads (dark: clear, light: unsure): **{t.variety}** different {w.items} "
             "appear clearly")
 
 
-def distance_markdown(t):
-    return f"Distance to real digits: **{t.distance}** (Fréchet, lower is better)"
+def distance_markdown(t, w=MNIST):
+    return f"Distance to real {w.items}: **{t.distance}** (Fréchet, lower is better)"
 
 
-def show_verdict(verdict):
-    """The judge's verdict under a panel: counts, which digits appear (bars), distance to real digits."""
+def show_verdict(verdict, w):
+    """The judge's verdict under a panel: counts, which classes appear (bars), distance to real images.
+    w: the data set's words (ui.nouns.Nouns)."""
     t = tally(verdict)
-    st.markdown(counts_markdown(t), help=CLEAR_HELP)
-    st.markdown(f"{digits_markdown(t)}  \n{digit_bars_svg(t.clear_by_digit, t.unsure_by_digit)}",
-                unsafe_allow_html=True)
-    st.markdown(distance_markdown(t), help=DISTANCE_HELP)
+    st.markdown(counts_markdown(t, w), help=clear_help(w))
+    bars = digit_bars_svg(t.clear_by_digit, t.unsure_by_digit, w.classes, w.item)
+    st.markdown(f"{digits_markdown(t, w)}  \n{bars}", unsafe_allow_html=True)
+    st.markdown(distance_markdown(t, w), help=distance_help(w))
     return t
 
 
 # --- the AE's panel against the VAE's --------------------------------------------------------
 
-def count_sentence(ae, vae, ae_sampling):
-    """Who makes more clear digits on this draw."""
+def count_sentence(ae, vae, ae_sampling, w=MNIST):
+    """Who makes more clear images on this draw."""
     if ae_sampling == "fitted":
         start = "With a bell curve fitted to its own codes, the AE makes"
         if ae.clear > vae.clear:
-            return f"{start} **more** clear digits than the VAE: **{ae.clear}** vs **{vae.clear}**."
+            return f"{start} **more** clear {w.items} than the VAE: **{ae.clear}** vs **{vae.clear}**."
         if ae.clear == vae.clear:
-            return f"{start} **as many** clear digits as the VAE: **{ae.clear}** each."
-        return f"{start} **{ae.clear}** clear digits, still fewer than the VAE's **{vae.clear}**."
+            return f"{start} **as many** clear {w.items} as the VAE: **{ae.clear}** each."
+        return f"{start} **{ae.clear}** clear {w.items}, still fewer than the VAE's **{vae.clear}**."
     start = f"From the same {vae.n} random points"
     if vae.clear > ae.clear:
-        return f"{start}, the VAE makes **{vae.clear}** clear digits and the AE **{ae.clear}**."
+        return f"{start}, the VAE makes **{vae.clear}** clear {w.items} and the AE **{ae.clear}**."
     if vae.clear == ae.clear:
-        return f"{start}, both make **{vae.clear}** clear digits: on this draw the count does not tell them apart."
-    return f"{start}, the AE makes more clear digits than the VAE on this draw: **{ae.clear}** vs **{vae.clear}**."
+        return f"{start}, both make **{vae.clear}** clear {w.items}: on this draw the count does not tell them apart."
+    return f"{start}, the AE makes more clear {w.items} than the VAE on this draw: **{ae.clear}** vs **{vae.clear}**."
 
 
-def wins(better, worse):
-    """What `better`'s panel shows that `worse`'s does not: more different digits, closer to real digits."""
+def wins(better, worse, w=MNIST):
+    """What `better`'s panel shows that `worse`'s does not: more different classes, closer to the real images."""
     found = []
     if better.variety > worse.variety:
-        found.append(f"more different digits (**{better.variety}** vs **{worse.variety}**)")
+        found.append(f"more different {w.items} (**{better.variety}** vs **{worse.variety}**)")
     if better.distance < worse.distance:
-        found.append(f"images closer to real digits (distance **{better.distance}** vs **{worse.distance}**)")
+        found.append(f"images closer to real {w.items} (distance **{better.distance}** vs **{worse.distance}**)")
     return found
 
 
-def contrast_sentences(ae, vae):
-    """Variety and distance to real digits, said only where this draw shows a difference."""
-    vae_wins, ae_wins = wins(vae, ae), wins(ae, vae)
+def contrast_sentences(ae, vae, w=MNIST):
+    """Variety and distance to real images, said only where this draw shows a difference."""
+    vae_wins, ae_wins = wins(vae, ae, w), wins(ae, vae, w)
     still = " still" if ae.clear >= vae.clear else ""
     lines = []
     if vae_wins:
@@ -120,7 +127,7 @@ def contrast_sentences(ae, vae):
     if ae_wins:
         lines.append("Where the AE wins on this draw: " + " and ".join(ae_wins) + ".")
     if ae.variety == vae.variety:
-        lines.append(f"Both show **{ae.variety}** different digits clearly.")
+        lines.append(f"Both show **{ae.variety}** different {w.items} clearly.")
     return lines
 
 
@@ -132,9 +139,9 @@ def why_sentence(ae_sampling):
             "come from; nothing told the AE where to put its codes (see where the draws land, below).")
 
 
-def comparison_sentences(ae, vae, ae_sampling):
-    """What this draw shows, AE against VAE, in plain words from the two tallies."""
-    return [count_sentence(ae, vae, ae_sampling), *contrast_sentences(ae, vae), why_sentence(ae_sampling)]
+def comparison_sentences(ae, vae, ae_sampling, w=MNIST):
+    """What this draw shows, AE against VAE, in plain words from the two tallies (w: the data set's words)."""
+    return [count_sentence(ae, vae, ae_sampling, w), *contrast_sentences(ae, vae, w), why_sentence(ae_sampling)]
 
 
 def sure_text(confidence):
@@ -144,9 +151,10 @@ def sure_text(confidence):
 
 def reading_words(reading, info):
     """One judge's Reading in plain words; info: the data set's names (lab.info)."""
-    name = info.classes[reading.label]
+    w = nouns(info.name)
+    name = w.name(reading.label)
     if reading.call == "clear":
         return f"judge: a clear “{name}” ({sure_text(reading.confidence)})"
     if reading.call == "unsure":
         return f"judge: unsure — perhaps a “{name}” ({sure_text(reading.confidence)})"
-    return f"judge: not a {info.item}"
+    return f"judge: not {w.an_item}"

@@ -14,6 +14,7 @@ from ui.components.copylink import copy_link
 from ui.downloads import samples_download
 from ui.images import data_uri, png, show_image, tile
 from ui.link import AE_SAMPLING, MAX_SEED, SAMPLE_COUNTS
+from ui.nouns import nouns
 from ui.resources import get_lab, lab_key
 from ui.verdicts import comparison_sentences, show_verdict
 
@@ -134,14 +135,14 @@ def _many_draws_share(latent_dim, dataset, folder, kind, ae_sampling):
     return float(neighbour_share(z, lab.spaces[kind].codes).mean())
 
 
-def neighbour_words(name, share):
+def neighbour_words(name, share, w=nouns("mnist")):
     """A neighbour-test share in words: how many of a draw's 10 nearest neighbours are real codes, and what that means."""
     tenths = round(share * NEIGHBOURS)
     if tenths == 0:
         count = f"none of a random draw's {NEIGHBOURS} nearest neighbours is a real {name} code"
     else:
         count = f"on average {share * NEIGHBOURS:.1f} of a random draw's {NEIGHBOURS} nearest neighbours are real {name} codes"
-    meaning = {"almost none": f"the draws land where the {name} has never put a digit",
+    meaning = {"almost none": f"the draws land where the {name} has never put {w.an_item}",
                "fewer than half": f"the draws bunch up in a part of the space where the {name} put few of its codes",
                "about half": "the draws land where its codes live"}[share_tier(share)]
     return f"{count}: {meaning}"
@@ -152,8 +153,8 @@ def share_tier(share):
     return "almost none" if share < 0.1 else "fewer than half" if share < 0.4 else "about half"
 
 
-def neighbour_sentence(dim, ae_share, vae_share):
-    first, second = neighbour_words("AE", ae_share), neighbour_words("VAE", vae_share)
+def neighbour_sentence(dim, ae_share, vae_share, w=nouns("mnist")):
+    first, second = neighbour_words("AE", ae_share, w), neighbour_words("VAE", vae_share, w)
     return f"In {dim}-D, {first}. For the VAE, {second}."
 
 
@@ -171,7 +172,7 @@ def show_neighbour_test(lab, z, ae_sampling):
         help="A k-nearest-neighbour two-sample test (Schilling 1986), with k = 10: the share of a draw's nearest "
              "neighbours that are real test codes, averaged over the draws.")
     many = {"ae": rows[1][1], "vae": rows[3][1]}
-    st.caption(neighbour_sentence(lab.latent_dim, shares["ae"], shares["vae"]) + f" Over {MANY_DRAWS:,} draws: "
+    st.caption(neighbour_sentence(lab.latent_dim, shares["ae"], shares["vae"], nouns(lab.dataset)) + f" Over {MANY_DRAWS:,} draws: "
                + ", ".join(f"{kind.upper()} {many[kind]:.2f} ({share_tier(many[kind])})" for kind in many) + ".")
 
 
@@ -201,7 +202,8 @@ def compare_panel(lab):
                  **session.bind(session.AE_SAMPLING))
     n, sampling = session.sample_count(), session.ae_sampling()
     z = draws(lab, n, session.seed(), sampling)
-    st.caption(f"Both models decode the same {n} random points. Below each panel, a separate digit classifier "
+    w = nouns(lab.dataset)
+    st.caption(f"Both models decode the same {n} random points. Below each panel, a separate {w.item} classifier "
                "(the judge) says what it sees.")
     with st.container(key="compare-panels"):  # the app's style keeps these two side by side on a phone
         panels = dict(zip(("ae", "vae"), st.columns(2, gap="large")))
@@ -212,12 +214,12 @@ def compare_panel(lab):
     tallies = {}
     for kind, column in panels.items():
         with column:
-            tallies[kind] = show_verdict(lab.judge_images(images[kind]))
-    sentences = comparison_sentences(tallies["ae"], tallies["vae"], sampling)
+            tallies[kind] = show_verdict(lab.judge_images(images[kind]), w)
+    sentences = comparison_sentences(tallies["ae"], tallies["vae"], sampling, w)
     st.markdown("\n".join(f"- {line}" for line in sentences))
     samples_download([(TITLES[kind], images[kind], COLUMNS.get(n, 6), TILE_SCALE, tallies[kind]) for kind in panels],
                      f"The same {n} random points (seed {session.seed()}) decoded by both models; the AE draws from "
-                     f"{AE_SAMPLING_LABELS[sampling]}. Under each panel, the digit judge's verdict. "
+                     f"{AE_SAMPLING_LABELS[sampling]}. Under each panel, the {w.item} judge's verdict. "
                      + " ".join(sentences),
                      f"ae-vs-vae-{lab.latent_dim}d-seed{session.seed()}.png")
     show_where_draws_land(lab, z, sampling)

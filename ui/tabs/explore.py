@@ -20,13 +20,15 @@ from ui.components.explorer.explorer import (MODEL_NAMES, element_data, explorer
                                              static_data, verdict_layer)
 from ui.components.explorer.files import asset_url
 from ui.downloads import explore_downloads
-from ui.link import LATENT_SIZES, LinkState
+from ui.link import DATASETS, LATENT_SIZES, LinkState
+from ui.nouns import nouns
 from ui.resources import DEFAULT_DATASET, lab_or_error, warm_in_background
 
 MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
               "random draws come from; the AE's codes sit wherever training put them.")
-LAYER_HELP = ("Shade the map by what the digit judge says about the decoder's image at each point: a clear digit, "
-              "unsure, or no digit at all.")
+def layer_help(w):
+    return (f"Shade the map by what the judge says about the decoder's image at each point: a clear {w.item}, "
+            f"unsure, or no {w.item} at all.")
 
 
 def move_to(lab, model, z):
@@ -70,23 +72,29 @@ def apply_event(lab):
         jump_to_test_digit(lab, model)
 
 
-def controls():
+def controls(w):
     left, right = st.columns([2, 3], vertical_alignment="center")
     if session.shows("model"):
         left.segmented_control("Explore the latent space of", list(MODEL_NAMES), format_func=MODEL_NAMES.get,
                                required=True, help=MODEL_HELP, **session.bind(session.EXPLORE_MODEL))
     if session.shows("layer"):
-        right.toggle("Show where the decoder makes digits", help=LAYER_HELP, **session.bind(session.VERDICT_LAYER))
+        right.toggle(f"Show where the decoder makes {w.items}", help=layer_help(w),
+                     **session.bind(session.VERDICT_LAYER))
 
 
 def warm_up(lab):
     """What a student may ask for next, as tasks to run before they do: the other model's data at
-    this size, the verdict layers, then the same at the other size (its Lab loads in the first)."""
+    this size, the other data set's page at this size (its Lab loads in it: the first switch then
+    shows at once), the verdict layers, then the same at the other size."""
     sizes = sorted(LATENT_SIZES, key=lambda dim: dim != lab.latent_dim)  # this size first
+    others = [dataset for dataset in DATASETS if dataset != lab.dataset]
     for dim in sizes:
-        for steps in ((static_data, asset_url), (verdict_layer,)):
-            for model in MODEL_NAMES:
-                yield functools.partial(warm_one, dim, lab.dataset, model, steps)
+        for model in MODEL_NAMES:
+            yield functools.partial(warm_one, dim, lab.dataset, model, (static_data, asset_url))
+        for dataset in others:
+            yield functools.partial(warm_one, dim, dataset, "vae", (static_data, asset_url))
+        for model in MODEL_NAMES:
+            yield functools.partial(warm_one, dim, lab.dataset, model, (verdict_layer,))
 
 
 def warm_first_page():
@@ -106,7 +114,7 @@ def warm_one(dim, dataset, model, steps):
 @st.fragment
 def explore_panel(lab):
     dim = lab.latent_dim
-    controls()
+    controls(nouns(lab.dataset))
     model = session.explore_model()
     z = slider_scale(lab, model).snap(session.z(dim, model))
     data = element_data(lab, model, z, layer=verdict_layer(lab, model) if session.verdict_layer() else None,

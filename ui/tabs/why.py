@@ -18,6 +18,7 @@ from ui import session
 from ui.charts import code_map_figure, family_figure
 from ui.components.replay.replay import aligned, frame_count, large_data, replay, reported_frame, static_data
 from ui.images import show_tiles
+from ui.nouns import nouns
 from ui.resources import DEFAULT_DATASET, FAMILY_DIM, family_or_error, lab_or_error, replay_or_error
 from ui.tabs.lesson.demos import clear_kinds
 from ui.tabs.lesson.kl import DialReading
@@ -30,10 +31,15 @@ SAMPLE_SEED = 0  # the same random points at every β: only the decoder changes
 def why_panel(lab):
     st.markdown("The VAE's codes fill the prior's circles because training *pulls* them there: the KL term of its "
                 "loss. Watch that happen, then turn the pull up and down.")
-    if lab.latent_dim != FAMILY_DIM:
+    if lab.dataset != DEFAULT_DATASET:
+        st.info(f"This tab shows the **2-D MNIST** models, digits rather than {nouns(lab.dataset).title}: the training "
+                "replay and the family of VAEs at other β were recorded for MNIST only. The cause is the same for "
+                "both data sets: the KL term pulls the VAE's codes into the prior.", icon=":material/info:")
+    elif lab.latent_dim != FAMILY_DIM:
         st.info(f"This tab shows the **2-D** models (on a 2-D map the latent space can be seen whole), whatever the "
                 f"latent size in the sidebar ({lab.latent_dim}-D now).", icon=":material/info:")
-        lab, error = lab_or_error(FAMILY_DIM)
+    if (lab.latent_dim, lab.dataset) != (FAMILY_DIM, DEFAULT_DATASET):
+        lab, error = lab_or_error(FAMILY_DIM, DEFAULT_DATASET)
         if error:
             st.error(f"The 2-D models could not be loaded.\n\n{error}", icon=":material/error:")
             return
@@ -134,7 +140,7 @@ def beta_dial(lab, key):
         show_tiles(samples, 6, f"{SAMPLES} random points z ~ N(0, I), the same at every β, decoded at β = "
                                f"{member.beta:g}", "beta samples")
         verdict = lab.judge_images(samples)
-        show_verdict(verdict)
+        show_verdict(verdict, nouns(lab.dataset))
     show_reconstructions(member, lab)
     st.plotly_chart(family_figure(family.betas, family_series(family), member.beta), key=f"{key}-family",
                     config={"displaylogo": False})

@@ -144,11 +144,11 @@ function build(root, data, assets) {
   state.tooltip = el("div", { class: "lab-tooltip" });
   state.mapBox = el("div", { class: "lab-map", style: `height: ${data.map_height}px` },
                     state.pointsCanvas, state.overlay, state.tooltip);
-  const legend = el("div", { class: "lab-legend" }, el("span", { text: "digit (tap or click to hide):" }));
+  const legend = el("div", { class: "lab-legend" }, el("span", { text: `${data.item} (tap or click to hide):` }));
   for (let d = 0; d < 10; d++) {
     const chip = el("button", { type: "button", class: "lab-chip", "aria-pressed": "true",
-                                title: `Show or hide the test digits labelled ${d}` },
-                    el("span", { class: "lab-swatch", style: `background:${data.palette[d]}` }), String(d));
+                                title: `Show or hide the test ${data.item}s labelled ${data.classes[d]}` },
+                    el("span", { class: "lab-swatch", style: `background:${data.palette[d]}` }), data.classes[d]);
     chip.addEventListener("click", () => {
       if (state.hidden.has(d)) state.hidden.delete(d); else state.hidden.add(d);
       chip.setAttribute("aria-pressed", String(!state.hidden.has(d)));
@@ -167,8 +167,8 @@ function build(root, data, assets) {
                   state.mapCaption);
 
   // Right: the decoded digit, the buttons, reconstructions of a test digit, the manifold.
-  state.digit = el("img", { class: "lab-digit", alt: "decoded digit", width: 280, height: 280 });
-  // Read out when it changes (the judge's reading of the digit shown), without taking focus.
+  state.digit = el("img", { class: "lab-digit", alt: `decoded ${data.item}`, width: 280, height: 280 });
+  // Read out when it changes (the judge's reading of the shown image), without taking focus.
   state.digitCaption = el("figcaption", { "aria-live": "polite" });
   const buttons = el("div", { class: "lab-buttons" });
   for (const [kind, label, help] of data.buttons) {
@@ -525,7 +525,7 @@ function onHover(state, e) {
     state.tooltip.style.display = "none";
     return;
   }
-  state.tooltip.textContent = `test digit #${best} · label ${labels[best]}`;
+  state.tooltip.textContent = `test ${state.data.item} #${best} · ${state.data.classes[labels[best]]}`;
   state.tooltip.style.display = "block";
   state.tooltip.style.left = `${px + 12}px`;
   state.tooltip.style.top = `${py + 12}px`;

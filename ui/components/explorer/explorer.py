@@ -28,6 +28,7 @@ from ui.components.explorer.layers import (NONE_DARK, NONE_STRIPE, PRIOR_RADII, 
 from ui.components.explorer.scales import SPREAD_WORDS, USAGE_WORDS, amount_words, code_scale, vae_scale
 from ui.images import data_uri, digit_uri
 from ui.link import Z_LIMIT
+from ui.nouns import article, nouns
 from ui.resources import get_lab, lab_key
 
 HERE = Path(__file__).parent
@@ -46,9 +47,11 @@ MODEL_NAMES = {"vae": "VAE", "ae": "AE"}
 VERDICT_N = 48  # the verdict layer's grid: 2,304 decoded and judged images per model and size
 FAR_SPACINGS = 2  # "far from every test digit": farther than this many typical code spacings
 NEIGHBOUR_DRAWS = 1000  # N(0, I) draws for the 16-D neighbour test in the verdict layer's caption
-BUTTONS = (("random", "Random z", "Draw z from N(0, I), the bell curve the VAE is trained to fill"),
-           ("origin", "Origin", "Move every slider to 0 (or as near as it goes)"),
-           ("jump", "Test digit", "Jump to a random test digit's code and show its reconstructions"))
+def buttons(item):
+    """The element's buttons: (event, label, help); item: what one image is called ("digit")."""
+    return (("random", "Random z", "Draw z from N(0, I), the bell curve the VAE is trained to fill"),
+            ("origin", "Origin", "Move every slider to 0 (or as near as it goes)"),
+            ("jump", f"Test {item}", f"Jump to a random test {item}'s code and show its reconstructions"))
 
 
 def slider_scale(lab, model):
@@ -81,16 +84,16 @@ def axis_titles(lab, model):
 def slider_words(lab, model):
     """(order, plain labels, precise terms, help) for the sliders: the VAE's by how much it uses
     each dimension (KL to the prior), the AE's by how widely its codes spread along each."""
-    dim = lab.latent_dim
+    items = nouns(lab.dataset).items
     if model == "vae":
         amounts, words = lab.kl_per_dim, USAGE_WORDS
         precise = [f"KL {v:.2f} nats" for v in amounts]
         help_ = [f"Latent dimension {i + 1}. How much the VAE uses it: its KL divergence to the prior, {v:.2f} nats "
-                 "on average over the test digits (0 = unused)." for i, v in enumerate(amounts)]
+                 f"on average over the test {items} (0 = unused)." for i, v in enumerate(amounts)]
     else:
         amounts, words = lab.spaces[model].codes.std(axis=0), SPREAD_WORDS
         precise = [f"std {v:.1f}" for v in amounts]
-        help_ = [f"Latent dimension {i + 1}. How widely the AE's codes of the test digits spread along it: "
+        help_ = [f"Latent dimension {i + 1}. How widely the AE's codes of the test {items} spread along it: "
                  f"standard deviation {v:.1f} (N(0, I) draws: 1)." for i, v in enumerate(amounts)]
     labels = [f"z{i + 1} · {word}" for i, word in enumerate(amount_words(amounts, words))]
     return dims_by_usage(amounts), labels, precise, help_
@@ -110,21 +113,22 @@ def _static_data(latent_dim, dataset, folder, model):
     where = (" on the latent space itself" if latent_dim == 2
              else ", seen on the flat slice through their two main directions (PCA)")
     first = "most used dimension first" if model == "vae" else "widest-spread dimension first"
+    w = nouns(dataset)
     return {
         "signature": f"{dataset}:{latent_dim}:{folder}:{model}", "model": model,
         "heading": f"{latent_dim} latent sliders of the {name} · {first}",
         "order": order, "scale": scale.as_dict(),
         "slider_labels": labels, "slider_precise": precise, "slider_help": help_,
-        "buttons": BUTTONS,
+        "buttons": buttons(w.item), "classes": list(w.classes), "item": w.item,
         "view": {"x": x_range, "y": y_range}, "axes": axis_titles(lab, model),
         "palette": PALETTE, "point_opacity": POINT_OPACITY, "map_height": 460,
         "reachable": reachable_polygon(space.projection, scale, x_range, y_range),
         "prior": {"centre": prior_centre(space.projection), "radii": list(PRIOR_RADII),
                   "label": "where N(0, I) draws land"},
-        "map_caption": f"{len(lab.labels):,} test digits, placed by the {name}'s encoder{where}. Tap or click anywhere — on a "
-                       "digit or on empty space — to decode that point. Circles: where random draws from N(0, I) "
-                       "land (1σ and 2σ). Dashed outline: what the sliders reach; a tap beyond it moves them as far "
-                       "as they go. With a mouse, point at a dot to see which test digit it is.",
+        "map_caption": f"{len(lab.labels):,} test {w.items}, placed by the {name}'s encoder{where}. Tap or click anywhere — "
+                       f"on {w.an_item} or on empty space — to decode that point. Circles: where random draws from "
+                       "N(0, I) land (1σ and 2σ). Dashed outline: what the sliders reach; a tap beyond it moves them "
+                       f"as far as they go. With a mouse, point at a dot to see which test {w.item} it is.",
         "manifold_title": f"Manifold grid · the {name}'s decoder over a {MANIFOLD_N}×{MANIFOLD_N} grid of the map",
         "manifold_caption": ("Spaced so that every cell holds the same share of N(0, I) draws (the prior's quantiles)."
                              if model == "vae" else "Evenly spaced between its codes' 1st and 99th percentiles: the "
@@ -208,7 +212,7 @@ def verdict_caption(model, item, shares):
 
 
 def with_article(name):
-    return f"{'an' if name[:1].lower() in 'aeiou8' else 'a'} {name}"  # "an 8", "an Ankle boot"
+    return f"{article(name)} {name}"  # "an 8", "an ankle boot", "a pair of trousers"
 
 
 def reading_words(reading, info):
@@ -227,7 +231,8 @@ def reconstructions(lab, index):
         return None
     images = (("original", lab.images[index : index + 1]), ("AE reconstruction", lab.reconstruct("ae", index)),
               ("VAE reconstruction", lab.reconstruct("vae", index)))
-    return {"title": f"Test digit #{index} (label {lab.labels[index]}): original, AE and VAE reconstructions",
+    w = nouns(lab.dataset)
+    return {"title": f"Test {w.item} #{index} (label {w.name(lab.labels[index])}): original, AE and VAE reconstructions",
             "images": [[digit_uri(image, 5), name] for name, image in images]}
 
 

@@ -6,6 +6,7 @@ import torch
 
 from ui import session
 from ui.images import show_digit, show_tiles
+from ui.nouns import nouns
 from ui.tabs.lesson import figures, words
 from ui.tabs.lesson.demos import CLOUD_SAMPLES, LESSON_DIGIT, cloud
 
@@ -33,7 +34,7 @@ def source(lab):
     drawing = as_image(student_drawing())
     if drawing is not None:
         return drawing, "your drawing (from the Draw tab)"
-    return lab.images[LESSON_DIGIT : LESSON_DIGIT + 1], f"test digit #{LESSON_DIGIT}"
+    return lab.images[LESSON_DIGIT : LESSON_DIGIT + 1], f"test {nouns(lab.dataset).item} #{LESSON_DIGIT}"
 
 
 def spread_text(demo, d):
@@ -42,26 +43,27 @@ def spread_text(demo, d):
             "it matters less.")
 
 
-def samples_text(demo):
+def samples_text(demo, w=nouns("mnist")):
     return (f"Decoding {CLOUD_SAMPLES} random points from the cloud: the judge reads **{demo.agree} of "
-            f"{CLOUD_SAMPLES}** as a {demo.centre_label}, the digit at the cloud's centre.")
+            f"{CLOUD_SAMPLES}** as {w.a(demo.centre_label)}, the {w.item} at the cloud's centre.")
 
 
 def show(lab):
     image, name = source(lab)
-    st.markdown("A VAE's encoder does not give one code: it gives a **cloud** — a centre and a spread in each "
+    w = nouns(lab.dataset)
+    st.markdown(f"A VAE's encoder does not give one code: it gives a **cloud** — a centre and a spread in each "
                 "direction. In training, the decoder gets a random point from the cloud, so every point near the "
-                "centre has to decode to this digit too.", help=words.CLOUD)
+                f"centre has to decode to this {w.item} too.", help=words.CLOUD)
     demo = cloud(lab, image, session.seed())
     left, right = st.columns([2, 3], gap="medium")
     with left:
         show_digit(demo.image, name, "lesson cloud source", scale=3)
         show_tiles(demo.images, 6, f"{CLOUD_SAMPLES} random points from its cloud, decoded by the VAE",
                    "lesson cloud samples", scale=2)
-        st.markdown(samples_text(demo), help=words.REPARAMETERIZE)
+        st.markdown(samples_text(demo, w), help=words.REPARAMETERIZE)
     with right:
         fig = figures.cloud_bars(demo.mu, demo.sigma, demo.z.numpy(), lab.slider_order)
         st.plotly_chart(fig, key=f"lesson-cloud-{lab.latent_dim}", config=figures.CONFIG)
         st.markdown(spread_text(demo, lab.latent_dim))
     session.set_lesson_seen("cloud", {"dim": lab.latent_dim, "agree": demo.agree, "k": CLOUD_SAMPLES,
-                                      "digit": demo.centre_label, "source": name})
+                                      "digit": w.a(demo.centre_label), "source": name})

@@ -17,15 +17,16 @@ def draws_trace(points, showlegend):
                       marker={"symbol": "x", "size": 7, "color": DRAW_COLOUR}, hoverinfo="skip", legendgroup="draws")
 
 
-def landing_map(codes, labels, draws, reach):
+def landing_map(codes, labels, draws, reach, w):
     """2-D: the AE's codes at their true scale (the dashed box: the zoomed region), and the same
-    space zoomed to where the draws (red ×) fell."""
+    space zoomed to where the draws (red ×) fell. w: the data set's words (ui.nouns.Nouns)."""
     zoom = max(3.0, 1.2 * reach)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
                         subplot_titles=("the AE's whole space", f"zoomed to ±{zoom:.0f}"))
     draws = np.asarray(draws, dtype=np.float64)
     for col in (1, 2):
-        fig.add_traces(digit_traces(codes, labels, size=3, showlegend=col == 1, opacity=0.4), rows=1, cols=col)
+        fig.add_traces(digit_traces(codes, labels, size=3, showlegend=col == 1, opacity=0.4, names=w.classes,
+                                    item=w.item), rows=1, cols=col)
         fig.add_trace(draws_trace(draws, showlegend=False), row=1, col=col)  # named in the caption
         fig.update_yaxes(scaleanchor=f"x{'' if col == 1 else col}", row=1, col=col)
     fig.add_shape(type="rect", x0=-zoom, x1=zoom, y0=-zoom, y1=zoom, line={"color": "#222", "dash": "dash", "width": 1},
@@ -35,7 +36,7 @@ def landing_map(codes, labels, draws, reach):
     fig.update_annotations(font_size=12)
     fig.update_layout(height=HEIGHT, margin=MARGIN,
                       legend={"orientation": "h", "y": -0.1, "yanchor": "top", "font": {"size": 9},
-                              "itemsizing": "constant", "entrywidth": 28, "title": {"text": "digit", "side": "left"}})
+                              "itemsizing": "constant", "entrywidth": 28 if w.is_digits else 72, "title": {"text": w.item, "side": "left"}})
     return fig
 
 
@@ -61,7 +62,7 @@ def cloud_bars(mu, sigma, samples, order, limit=3.0):
     fig.add_trace(go.Bar(y=rows, x=[2.0] * len(order), base=[-1.0] * len(order), orientation="h",
                          marker={"color": "#e6e6e6"}, name="the bell curve's middle (±1)", hoverinfo="skip"))
     fig.add_trace(go.Bar(y=rows, x=[2 * sigma[i] for i in order], base=[mu[i] - sigma[i] for i in order],
-                         orientation="h", marker={"color": DRAW_COLOUR}, width=0.45, name="this digit's cloud",
+                         orientation="h", marker={"color": DRAW_COLOUR}, width=0.45, name="this image's cloud",
                          hovertemplate="centre %{customdata[0]:.2f}, spread %{customdata[1]:.2f}<extra></extra>",
                          customdata=[[mu[i], sigma[i]] for i in order]))
     samples = np.asarray(samples, dtype=np.float64)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import session
 from ui.images import show_tiles
+from ui.nouns import nouns
 from ui.tabs.lesson import figures, predict, words
 from ui.tabs.lesson.demos import SAMPLES, random_codes
 
@@ -15,11 +16,11 @@ def question(lab):
     return f"holes-{lab.latent_dim}-{session.seed()}"
 
 
-def digits_text(kinds):
-    """Which digits the clear images show."""
+def digits_text(kinds, w=nouns("mnist")):
+    """Which classes the clear images show."""
     if not kinds:
         return "none"
-    return f"{len(kinds)} different digit{'s' * (len(kinds) != 1)} ({', '.join(map(str, kinds))})"
+    return f"{w.kinds(len(kinds))} ({', '.join(w.name(k) for k in kinds)})"
 
 
 def landing_text(demo):
@@ -34,22 +35,24 @@ def neighbour_text(demo):
             "where the real codes live.")
 
 
-def where_text(demo):
+def where_text(demo, w=nouns("mnist")):
     if demo.codes_within < 0.01:
         return ("So the random codes fell into a **hole**: a region where the AE never put a code, and where its "
                 "decoder was never trained.")
     return ("So the random codes fell into **one small patch** of the AE's space, among real codes: the samples look "
-            "like digits, but only the kinds whose codes live in that patch.")
+            f"like {w.items}, but only the kinds whose codes live in that patch.")
 
 
 def landing_chart(lab, demo):
     if lab.latent_dim == 2:
-        fig = figures.landing_map(lab.spaces["ae"].codes, lab.labels, demo.z.numpy(), demo.draw_reach)
+        fig = figures.landing_map(lab.spaces["ae"].codes, lab.labels, demo.z.numpy(), demo.draw_reach,
+                                  nouns(lab.dataset))
     else:
         fig = figures.distance_from_centre(np.linalg.norm(lab.spaces["ae"].codes, axis=1), demo.z.norm(dim=1).numpy())
     st.plotly_chart(fig, key=f"lesson-landing-{lab.latent_dim}", config=figures.CONFIG)
     if lab.latent_dim == 2:
-        st.caption("Dots: the AE's codes of the 10,000 test digits, coloured by digit. Red ×: the random codes. "
+        w = nouns(lab.dataset)
+        st.caption(f"Dots: the AE's codes of the 10,000 test {w.items}, coloured by {w.item}. Red ×: the random codes. "
                    "The dashed box on the left is the region shown on the right.")
 
 
@@ -60,21 +63,22 @@ def record(lab, demo, guess):
 
 
 def show(lab):
-    st.markdown("To *generate* a new digit, pick a code at random and decode it. The usual way to pick: "
+    w = nouns(lab.dataset)
+    st.markdown(f"To *generate* a new {w.item}, pick a code at random and decode it. The usual way to pick: "
                 "from the **standard bell curve**, the same for every direction of the space. Here are "
                 f"{SAMPLES} such random codes, decoded by the AE.", help=words.BELL_CURVE)
     guess = predict.number_guess(question(lab), f"how many of these {SAMPLES} AE samples will the judge accept "
-                                 "as a clear digit?", SAMPLES, "Show the samples")
+                                 f"as a clear {w.item}?", SAMPLES, "Show the samples")
     if guess is None:
         return
     demo = random_codes(lab, session.seed())
     left, right = st.columns([2, 3], gap="medium")
     with left:
         show_tiles(demo.images, 6, f"{SAMPLES} random codes decoded by the AE", "lesson ae samples", scale=2)
-        st.markdown(f"The judge accepts **{demo.clear} of {SAMPLES}** as clear digits ({predict.guess_text(guess)}); "
-                    f"among them: {digits_text(demo.kinds)}.", help=words.JUDGE)
+        st.markdown(f"The judge accepts **{demo.clear} of {SAMPLES}** as clear {w.items} ({predict.guess_text(guess)}); "
+                    f"among them: {digits_text(demo.kinds, w)}.", help=words.judge(w))
     with right:
         landing_chart(lab, demo)
-        st.markdown(landing_text(demo) + " " + where_text(demo))
+        st.markdown(landing_text(demo) + " " + where_text(demo, w))
         st.markdown(neighbour_text(demo), help=words.NEIGHBOUR_TEST)
     record(lab, demo, guess)

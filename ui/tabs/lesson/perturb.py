@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import session
 from ui.images import show_tiles
+from ui.nouns import nouns
 from ui.resources import get_lab, lab_key
 from ui.tabs.lesson import words
 from ui.tabs.lesson.demos import NUDGE_SPREAD, NUDGES, WALK_STEPS, nudge_comparison, nudges, walk
@@ -19,38 +20,38 @@ def _nudge_shares(latent_dim, dataset, folder):
     return nudge_comparison(get_lab(latent_dim, folder, dataset))
 
 
-def nudge_text(demo, shares):
-    return (f"**{demo.same} of {NUDGES}** are still a {demo.centre_label}. The AE's codes survive nudges too "
-            f"({shares['ae']:.0%} keep their digit; the VAE's: {shares['vae']:.0%}): nudging is not where the two "
+def nudge_text(demo, shares, w=nouns("mnist")):
+    return (f"**{demo.same} of {NUDGES}** are still {w.a(demo.centre_label)}. The AE's codes survive nudges too "
+            f"({shares['ae']:.0%} keep their {w.item}; the VAE's: {shares['vae']:.0%}): nudging is not where the two "
             "differ.")
 
 
 NUDGE_YARDSTICK = ("500 real codes of each model, each moved in a random direction by twice the typical distance "
-                   "between neighbouring codes of that model; the judge compares the digit before and after.")
+                   "between neighbouring codes of that model; the judge compares the class before and after.")
 
 
-def walk_text(demo):
-    return (f"The VAE's walk: **{demo.clear('vae')} of {WALK_STEPS}** clear digits. The AE's, on the very same "
+def walk_text(demo, w=nouns("mnist")):
+    return (f"The VAE's walk: **{demo.clear('vae')} of {WALK_STEPS}** clear {w.items}. The AE's, on the very same "
             f"points: **{demo.clear('ae')} of {WALK_STEPS}**.")
 
 
 def show(lab):
     st.markdown("The KL term packed the VAE's codes into the bell curve, so a random point from it lands where "
                 "the decoder was trained.", help=words.BELL_CURVE)
-    seed = session.seed()
-    st.markdown(f"**Perturb:** {NUDGES} random moves from one digit's cloud centre, each twice as wide as the "
+    seed, w = session.seed(), nouns(lab.dataset)
+    st.markdown(f"**Perturb:** {NUDGES} random moves from one {w.item}'s cloud centre, each twice as wide as the "
                 "cloud itself.", help=words.CLOUD)
     nudged = nudges(lab, seed)
-    show_tiles(nudged.images, NUDGES, f"the centre's digit nudged {NUDGES} times (spread ×{NUDGE_SPREAD:g})",
+    show_tiles(nudged.images, NUDGES, f"the centre's {w.item} nudged {NUDGES} times (spread ×{NUDGE_SPREAD:g})",
                "lesson nudges", scale=2)
-    st.markdown(nudge_text(nudged, nudge_shares(lab)), help=NUDGE_YARDSTICK)
+    st.markdown(nudge_text(nudged, nudge_shares(lab), w), help=NUDGE_YARDSTICK)
     st.markdown(f"**Sample and walk:** from a random point, {WALK_STEPS - 1} small random steps that never leave "
                 "the bell curve. Top: decoded by the VAE. Bottom: the same points through the AE.")
     walked = walk(lab, seed)
     for kind in ("vae", "ae"):
         show_tiles(walked.images[kind], WALK_STEPS, f"the walk decoded by the {kind.upper()}",
                    f"lesson {kind} walk", scale=2)
-    st.markdown(walk_text(walked))
+    st.markdown(walk_text(walked, w))
     session.set_lesson_seen("walk", {"dim": lab.latent_dim, "vae": walked.clear("vae"), "ae": walked.clear("ae"),
                                      "steps": WALK_STEPS, "same": nudged.same, "nudges": NUDGES,
-                                     "digit": nudged.centre_label})
+                                     "digit": w.a(nudged.centre_label)})

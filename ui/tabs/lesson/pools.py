@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import session
 from ui.images import png, show_image, tile
+from ui.nouns import nouns
 from ui.tabs.lesson import words
 from ui.tabs.lesson.demos import POOL_GRID, pools
 
@@ -17,18 +18,18 @@ def extent_text(grid, d):
             f"{axes[1]} from {grid.y_range[0]:.1f} to {grid.y_range[1]:.1f}")
 
 
-def grid_text(grid):
+def grid_text(grid, w=nouns("mnist")):
     digit, share = grid.commonest
-    return (f"**{grid.clear_share:.0%}** of the {POOL_GRID * POOL_GRID} cells are clear digits, "
-            f"{len(grid.kinds)} kinds ({', '.join(map(str, grid.kinds)) or 'none'}); the commonest, "
-            f"the {digit}, fills {share:.0%} of the grid.")
+    return (f"**{grid.clear_share:.0%}** of the {POOL_GRID * POOL_GRID} cells are clear {w.items}, "
+            f"{len(grid.kinds)} kinds ({', '.join(w.name(k) for k in grid.kinds) or 'none'}); the commonest, "
+            f"the {w.name(digit)}, fills {share:.0%} of the grid.")
 
 
-def difference_text(grids):
+def difference_text(grids, w=nouns("mnist")):
     uneven = grids["ae"].commonest[1] > 1.5 * grids["vae"].commonest[1]
-    return ("Both decoders fill their own maps with digits that blend into each other. What differs is *where* "
+    return (f"Both decoders fill their own maps with {w.items} that blend into each other. What differs is *where* "
             "that map is: the AE's lies wherever training put it"
-            + (", with its digits in pools of very uneven size" if uneven else "")
+            + (f", with its {w.items} in pools of very uneven size" if uneven else "")
             + ", and nothing says where to draw a code from; the VAE's **is** the bell curve we draw random "
             "codes from.")
 
@@ -44,7 +45,7 @@ def show(lab):
         with column:
             st.markdown(f"**{kind.upper()}**, {WHERE[kind]}")
             show_image(png(tile(grid.images, POOL_GRID, gap=0), 1), extent_text(grid, d), f"lesson {kind} pools")
-            st.markdown(grid_text(grid), help=words.JUDGE)
-    st.markdown(difference_text(grids))
+            st.markdown(grid_text(grid, nouns(lab.dataset)), help=words.judge(nouns(lab.dataset)))
+    st.markdown(difference_text(grids, nouns(lab.dataset)))
     session.set_lesson_seen("pools", {"dim": d, **{kind: grids[kind].clear_share for kind in grids},
                                       **{f"{kind}_kinds": grids[kind].kinds for kind in grids}})
