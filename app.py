@@ -80,7 +80,8 @@ def sidebar():
     with st.sidebar:
         st.title(":material/science: Latent Lab")
         words = nouns(session.dataset())
-        st.markdown(f"Why a **VAE** can *generate* {words.items} and a plain **auto-encoder** cannot.")
+        st.markdown(f"Why random points decoded by a **VAE** come out as new {words.items}, and why a plain "
+                    "**auto-encoder** gives you no safe place to draw them from.")
         if session.shows("size"):
             st.radio("Latent size", LATENT_SIZES, key=session.DIM, horizontal=True,
                      format_func=lambda d: f"{d}-D", help="2-D: the map *is* the latent space. "

@@ -215,7 +215,7 @@ def test_prior_sampling_sentences_follow_the_counts():
 def test_neighbour_words_say_what_the_share_means():
     assert neighbour_words("AE", 0.0).startswith("none of a random draw's 10 nearest neighbours is a real AE code")
     assert "never put a digit" in neighbour_words("AE", 0.04)
-    assert "on average 2.5 of" in neighbour_words("AE", 0.25) and "bunch up" in neighbour_words("AE", 0.25)
+    assert "on average 2.5 of" in neighbour_words("AE", 0.25) and "crowd into one patch" in neighbour_words("AE", 0.25)
     assert "where its codes live" in neighbour_words("VAE", 0.52)
     assert neighbour_sentence(16, 0.0, 0.52).startswith("In 16-D, none of")
     assert [share_tier(s) for s in (0.0, 0.09, 0.3, 0.44, 0.6)] == \

@@ -131,6 +131,8 @@ def test_the_kl_answer_follows_the_dial_not_a_script():
     assert kl.outcome(low, kl.DialReading(1.0, 26, 36, tuple(range(10)))) == "worse"
     assert kl.outcome(low, kl.DialReading(1.0, 5, 36, ())) == "sharper"
     assert kl.outcome(low, kl.DialReading(1.0, 12, 36, ())) == "same"
+    assert kl.outcome(low, kl.DialReading(1.0, 11, 36, (1, 2, 3, 4))) == "repeat"  # as clear, but more kinds at β = 1
+    assert kl.outcome(low, kl.DialReading(1.0, 11, 36, (1, 2, 3))) == "same"
 
 
 # --- the page -------------------------------------------------------------------------------

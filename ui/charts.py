@@ -77,7 +77,8 @@ def code_map_figure(points, labels, height=400):
 
 
 def family_figure(betas, series, chosen, height=260):
-    """Numbers over β, one small panel per series ({title: values}), with the chosen β marked.
+    """Numbers over β, one small panel per series ({title: values}), with the chosen β marked;
+    a series whose title ends in "(%)" is drawn on 0-100 %.
 
     The β axis is categorical: its values (0, 0.1, 0.25 … 8) sit evenly spaced, close to a log scale
     for the positive ones, with 0 one step to the left.
@@ -85,7 +86,7 @@ def family_figure(betas, series, chosen, height=260):
     labels = [f"{b:g}" for b in betas]
     fig = make_subplots(rows=1, cols=len(series), subplot_titles=list(series), horizontal_spacing=0.08)
     marked = labels[list(betas).index(chosen)]
-    for col, values in enumerate(series.values(), start=1):
+    for col, (title, values) in enumerate(series.items(), start=1):
         fig.add_trace(go.Scatter(x=labels, y=list(values), mode="lines+markers", line={"color": "#888"},
                                  marker={"size": 6, "color": "#888"}, showlegend=False,
                                  hovertemplate="β = %{x}: %{y:.3g}<extra></extra>"), row=1, col=col)
@@ -93,6 +94,8 @@ def family_figure(betas, series, chosen, height=260):
                                  marker={"size": 13, "color": "#d62728", "symbol": "diamond"}, hoverinfo="skip"),
                       row=1, col=col)
         fig.update_xaxes(type="category", title_text="β", row=1, col=col)
+        if title.endswith("(%)"):  # a share from 0: a narrow range made 56-59 % look like a big change
+            fig.update_yaxes(range=[0, 100], row=1, col=col)
     fig.update_annotations(font_size=12)
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return fig

@@ -143,7 +143,8 @@ def neighbour_words(name, share, w=nouns("mnist")):
     else:
         count = f"on average {share * NEIGHBOURS:.1f} of a random draw's {NEIGHBOURS} nearest neighbours are real {name} codes"
     meaning = {"almost none": f"the draws land where the {name} has never put {w.an_item}",
-               "fewer than half": f"the draws bunch up in a part of the space where the {name} put few of its codes",
+               "fewer than half": f"the draws crowd into one patch of the {name}'s space: real codes are there too, "
+                                  "but packed far less tightly than the draws",
                "about half": "the draws land where its codes live"}[share_tier(share)]
     return f"{count}: {meaning}"
 
@@ -203,7 +204,9 @@ def compare_panel(lab):
     n, sampling = session.sample_count(), session.ae_sampling()
     z = draws(lab, n, session.seed(), sampling)
     w = nouns(lab.dataset)
-    st.caption(f"Both models decode the same {n} random points. Below each panel, a separate {w.item} classifier "
+    points = (f"the same {n} random points" if sampling == "prior" else
+              f"the same {n} random draws — for the AE reshaped to the bell curve fitted to its own codes")
+    st.caption(f"Both models decode {points}. Below each panel, a separate {w.item} classifier "
                "(the judge) says what it sees.")
     with st.container(key="compare-panels"):  # the app's style keeps these two side by side on a phone
         panels = dict(zip(("ae", "vae"), st.columns(2, gap="large")))

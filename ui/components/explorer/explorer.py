@@ -81,6 +81,13 @@ def axis_titles(lab, model):
             for i, share in enumerate(projection.explained)]
 
 
+def within(radius):
+    """Share of N(0, I) draws inside a circle of this radius on the map: the map's two axes are
+    orthonormal directions (2-D: the space itself; 16-D: principal components), so a draw's two
+    coordinates are a 2-D standard normal, whose squared radius is chi-square with 2 degrees of freedom."""
+    return 1 - math.exp(-radius ** 2 / 2)
+
+
 def slider_words(lab, model):
     """(order, plain labels, precise terms, help) for the sliders: the VAE's by how much it uses
     each dimension (KL to the prior), the AE's by how widely its codes spread along each."""
@@ -127,12 +134,15 @@ def _static_data(latent_dim, dataset, folder, model):
                   "label": "where N(0, I) draws land"},
         "map_caption": f"{len(lab.labels):,} test {w.items}, placed by the {name}'s encoder{where}. Tap or click anywhere — "
                        f"on {w.an_item} or on empty space — to decode that point. Circles: where random draws from "
-                       "N(0, I) land (1σ and 2σ). Dashed outline: what the sliders reach; a tap beyond it moves them "
-                       f"as far as they go. With a mouse, point at a dot to see which test {w.item} it is.",
+                       f"the bell curve N(0, I) land — {within(1):.0%} inside the inner one, {within(2):.0%} inside "
+                       "the outer (1σ and 2σ). The dashed outline with straight sides: what the sliders reach; a tap "
+                       f"beyond it moves them as far as they go. With a mouse, point at a dot to see which test "
+                       f"{w.item} it is.",
         "manifold_title": f"Manifold grid · the {name}'s decoder over a {MANIFOLD_N}×{MANIFOLD_N} grid of the map",
-        "manifold_caption": ("Spaced so that every cell holds the same share of N(0, I) draws (the prior's quantiles)."
-                             if model == "vae" else "Evenly spaced between its codes' 1st and 99th percentiles: the "
-                             "AE has no prior to space them by."),
+        "manifold_caption": ("Spaced so that every cell holds the same share of random draws from the bell curve "
+                             "(the prior's quantiles): the middle of the map gets more cells than its edges."
+                             if model == "vae" else "Evenly spaced from nearly the smallest to nearly the largest of "
+                             "its codes (their 1st and 99th percentiles): the AE has no bell curve to space them by."),
     }
 
 

@@ -31,7 +31,8 @@ STEPS = (
     Step("Compress and reconstruct", compress.show, 16,
          "16 numbers are enough for a sharp copy; 2 numbers give a blurrier one."),
     Step("Random codes in the AE's space", holes.show, 16,
-         "in 2-D the AE's random samples look fine — step 6 shows why."),
+         "in 2-D the random codes land in one patch among the AE's own codes, so its samples look fine; the "
+         "holes show in 16-D."),
     Step("The VAE's encoder gives a cloud", cloud.show, 16,
          "in 2-D {an_item}'s cloud is so narrow that all its samples decode to the same image."),
     Step("What the KL term does", kl.show, 2, "the models with other values of β were trained in 2-D.", fixed=True),

@@ -28,7 +28,10 @@ def landing_map(codes, labels, draws, reach, w):
         fig.add_traces(digit_traces(codes, labels, size=3, showlegend=col == 1, opacity=0.4, names=w.classes,
                                     item=w.item), rows=1, cols=col)
         fig.add_trace(draws_trace(draws, showlegend=False), row=1, col=col)  # named in the caption
-        fig.update_yaxes(scaleanchor=f"x{'' if col == 1 else col}", row=1, col=col)
+        # Equal units on both axes by shrinking the plot, not by widening a range: a narrow page
+        # (a projector's presenter mode) had turned "zoomed to ±4" into ±11.
+        fig.update_yaxes(scaleanchor=f"x{'' if col == 1 else col}", constrain="domain", row=1, col=col)
+        fig.update_xaxes(constrain="domain", row=1, col=col)
     fig.add_shape(type="rect", x0=-zoom, x1=zoom, y0=-zoom, y1=zoom, line={"color": "#222", "dash": "dash", "width": 1},
                   row=1, col=1)
     fig.update_xaxes(range=[-zoom, zoom], row=1, col=2)

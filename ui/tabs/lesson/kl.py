@@ -24,9 +24,11 @@ QUESTION = "kl"
 CHOICES = {
     "sharper": "They get sharper and more varied",
     "worse": "Fewer of them look like digits",
+    "repeat": "As many look like digits, but the same few digits come back again and again",
     "same": "Nothing much changes",
 }
 SAME_MARGIN = 3  # of 36: closer than this counts as "nothing much changes"
+KINDS_MARGIN = 2  # of the ten digits: this many fewer kinds among the clear samples counts as "the same few"
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,16 @@ def remember(reading):
 
 
 def outcome(low, high):
-    """Which choice the dial proved right, comparing its lowest β seen with its highest."""
-    if abs(low.clear - high.clear) < SAME_MARGIN:
-        return "same"
-    return "sharper" if low.clear > high.clear else "worse"
+    """Which choice the dial proved right, comparing its lowest β seen with its highest: first how
+    many samples are clear digits, then how many different digits they are (at β = 0 the 2-D
+    family's samples stay as clear but repeat a few digits: README, The β family)."""
+    if low.clear <= high.clear - SAME_MARGIN:
+        return "worse"
+    if len(low.kinds) <= len(high.kinds) - KINDS_MARGIN:
+        return "repeat"
+    if low.clear >= high.clear + SAME_MARGIN:
+        return "sharper"
+    return "same"
 
 
 def answer_text(low, high, guess):
@@ -100,4 +108,5 @@ def show(lab):
     low, high = seen[min(seen)], seen[max(seen)]
     st.success(answer_text(low, high, guess), icon=":material/check_circle:")
     st.caption("Without the KL term nothing keeps the codes inside the bell curve: they spread wherever "
-               "reconstruction puts them, as the AE's did in step 2.")
+               "reconstruction puts them, as the AE's did in step 2, so draws from the bell curve land near only a "
+               "few of them.")
