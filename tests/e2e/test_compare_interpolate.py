@@ -9,6 +9,7 @@ from bench.browser import broken_images, exceptions, open_app, src, wait_idle, w
 
 TAB_NAMES = {"explore": "Explore", "compare": "AE vs VAE", "interpolate": "Interpolate", "lesson": "Lesson"}
 CROSSES = "svg.lab-codes path"
+MAIN_COPYLINK = "[data-testid=\"stMain\"]"  # the sidebar's teacher panel has a copy box of its own
 
 
 def open_tab(page, tab):
@@ -60,10 +61,10 @@ def test_copy_link_copies_the_address_of_this_view(browser, server):
     page = context.new_page()
     try:
         open_app(page, server, "?tab=interpolate&a=7&b=8")
-        box = page.locator(".lab-copylink-box")
+        box = page.locator(MAIN_COPYLINK + " .lab-copylink-box")
         expect(box).to_have_value(re.compile(r"/\?tab=interpolate&dim=2&a=7&b=8$"))
         page.get_by_role("button", name="Copy link").click()
-        expect(page.locator(".lab-copylink-status")).to_have_text(re.compile("Copied"))
+        expect(page.locator(MAIN_COPYLINK + " .lab-copylink-status")).to_have_text(re.compile("Copied"))
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == box.input_value() and copied.startswith(server)
     finally:
@@ -79,6 +80,6 @@ def test_copy_link_works_without_the_clipboard_api(page, server):
     open_app(page, server, "?tab=compare&seed=42")
     assert page.evaluate("navigator.clipboard === undefined")
     page.get_by_role("button", name="Copy link").click()
-    expect(page.locator(".lab-copylink-status")).to_have_text(re.compile("Copied"))
-    assert page.evaluate("window.__copied") == page.locator(".lab-copylink-box").input_value()
+    expect(page.locator(MAIN_COPYLINK + " .lab-copylink-status")).to_have_text(re.compile("Copied"))
+    assert page.evaluate("window.__copied") == page.locator(MAIN_COPYLINK + " .lab-copylink-box").input_value()
     assert page.evaluate("window.__copied").endswith("/?tab=compare&dim=2&seed=42")
