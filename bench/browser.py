@@ -127,6 +127,16 @@ def open_app(page, url, query="", timeout=60_000):
     page.wait_for_function(JS_IMAGES_LOADED, timeout=timeout)
 
 
+def lesson_steps(page, steps):
+    """Walk the Lesson tab from its first step: yields each step number once that step is shown."""
+    for step in range(1, steps + 1):
+        if step > 1:
+            page.get_by_role("button", name="Next").click()
+            page.get_by_text(f"Step {step} of {steps}").wait_for()
+            wait_idle(page)
+        yield step
+
+
 def src(page, selector):
     return page.eval_on_selector(selector, "el => el.src")
 

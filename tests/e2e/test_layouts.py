@@ -8,7 +8,8 @@ map are touched, and AE vs VAE keeps its two grids side by side."""
 import pytest
 from playwright.sync_api import expect
 
-from bench.browser import DIGIT, MAP, SLIDER, exceptions, map_pixel, open_app, slider_values, wait_idle
+from bench.browser import (DIGIT, MAP, SLIDER, exceptions, lesson_steps, map_pixel, open_app, slider_values,
+                           wait_idle)
 from ui.link import LESSON_STEPS
 
 PROJECTOR = {"width": 1024, "height": 768}
@@ -85,11 +86,7 @@ def test_projector_compare_shows_both_panels_and_verdicts_on_one_screen(projecto
 
 def test_projector_lesson_puts_next_on_the_first_screen_of_every_step(projector, server):
     open_app(projector, server, "?tab=lesson&presenter=1")
-    for step in range(1, LESSON_STEPS + 1):
-        if step > 1:
-            projector.get_by_role("button", name="Next").click()
-            projector.get_by_text(f"Step {step} of {LESSON_STEPS}").wait_for()
-            wait_idle(projector)
+    for step in lesson_steps(projector, LESSON_STEPS):
         assert_presenter_view(projector)
         for name in ("Next", "Previous"):
             inside, box = on_screen(projector.get_by_role("button", name=name), PROJECTOR)

@@ -3,7 +3,7 @@ no broken image, and the link follows the step and the teacher's size choice."""
 
 from playwright.sync_api import expect
 
-from bench.browser import broken_images, exceptions, open_app, wait_idle
+from bench.browser import broken_images, exceptions, lesson_steps, open_app, wait_idle
 from ui import session
 from ui.link import LESSON_STEPS
 
@@ -30,11 +30,7 @@ def answer_what_the_step_asks(page, step):
 
 def test_next_through_every_step(page, server):
     open_app(page, server, "?tab=lesson")
-    for step in range(1, LESSON_STEPS + 1):
-        if step > 1:
-            page.get_by_role("button", name="Next").click()
-            page.get_by_text(f"Step {step} of {LESSON_STEPS}").wait_for()
-            wait_idle(page)
+    for step in lesson_steps(page, LESSON_STEPS):
         answer_what_the_step_asks(page, step)
         assert exceptions(page) == 0 and broken_images(page) == 0, f"step {step}"
         assert step == LESSON_STEPS or loaded_images(page) > 0, f"step {step} shows no picture"
