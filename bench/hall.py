@@ -4,7 +4,7 @@ browsers: in a hall the browsers run on the students' laptops) against one serve
     python bench/hall.py [--sessions 300] [--seconds 120] [--pace 4,10]     # one level
     python bench/hall.py --sessions 50,100,200,300 --pace 1,3               # a curve, a fresh server per level
     python bench/hall.py --url http://127.0.0.1:8500 --pids 101,102,103     # against nginx + replicas (deploy/serve.sh)
-    python bench/hall.py --browser-bytes                                    # bytes of one page load, in Chromium
+    python bench/hall.py --sessions 0 --browser-bytes                       # only the bytes of one page load, in Chromium
 
 Each session is what a browser's Streamlit frontend does on the wire: GET / (nginx's sticky cookie),
 /_stcore/health and /_stcore/host-config, the websocket /_stcore/stream with the "streamlit"
@@ -53,6 +53,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from bench.browser import (cpu_seconds, machine_cpu_seconds, rss_mb, server_log_health,  # noqa: E402
                            streamlit_server, write_report)
 
+PAGE_BYTES_TARGETS = {"first_visit": 4_500_000, "returning_visit": 1_000_000}  # issue #15
 TARGET_P95_MS = 250
 ANSWER_TIMEOUT_S = 15
 LOAD_TIMEOUT_S = 120  # a page load may include loading the models on a cold replica
@@ -751,7 +752,8 @@ def main():
     parser.add_argument("--pids", default="", help="with --url: server pids to sample (comma list)")
     parser.add_argument("--warm", default="", help="with --url: the replicas' own URLs, each rehearsed before the class")
     parser.add_argument("--kill", help="PID@SECONDS: SIGKILL that server process (a replica) so many seconds into the class")
-    parser.add_argument("--browser-bytes", action="store_true", help="also measure a page load's bytes in Chromium")
+    parser.add_argument("--browser-bytes", action="store_true",
+                        help="also measure a page load's bytes in Chromium (with --sessions 0: only that)")
     parser.add_argument("--out", help="default bench/results/hall-<sessions>-pace-<lo>-<hi>.json")
     args = parser.parse_args()
     levels = [int(n) for n in args.sessions.split(",")]
@@ -764,6 +766,10 @@ def main():
         with streamlit_server(ROOT / "test-artifacts" / "hall-browser-bytes.log") as (url, _):
             chromium = {f"dim={d}": browser_bytes(url, f"dim={d}") for d in dims}
         print(json.dumps(chromium), flush=True)
+    if levels == [0]:  # the bytes only
+        write_report({"date": time.strftime("%Y-%m-%d %H:%M"), "targets_bytes": PAGE_BYTES_TARGETS,
+                      "chromium_page_load": chromium}, Path(args.out or ROOT / "bench" / "results" / "page-bytes.json"))
+        return
     for sessions in levels:
         if args.url:
             kill = tuple(float(v) if i else int(v) for i, v in enumerate(args.kill.split("@"))) if args.kill else None

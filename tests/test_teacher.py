@@ -72,7 +72,7 @@ def test_hidden_tabs_and_controls_are_not_drawn():
     assert "## 3." in markdown_text(at)
     assert [b.label for b in at.button] == ["← Previous", "Next →"]
     assert not at.get("button_group")  # the step's latent-size control
-    assert not at.sidebar.checkbox and not [e for e in at.sidebar.expander if "teacher" in e.label]
+    assert not at.sidebar.checkbox and not [t for t in at.sidebar.toggle if "teacher" in t.label]
     assert not at.sidebar.warning
     at = switch_tab(at, "compare")
     assert [s.label for s in at.selectbox] == ["Samples"] and not at.number_input and not at.radio
@@ -101,8 +101,15 @@ def test_explore_and_interpolate_controls_hide_one_by_one():
     assert [r.label for r in at.radio] == ["Path"] and not at.number_input and not at.slider and not at.button
 
 
+def open_panel(at):
+    """The teacher opens the panel: its controls appear."""
+    assert not at.sidebar.checkbox  # closed, nothing of it drawn
+    at.sidebar.toggle(key=session.TEACHER_OPEN).set_value(True)
+    return ok(at.run())
+
+
 def test_the_teacher_panel_writes_a_class_link_that_opens_as_chosen():
-    at = ok(new_app(tab="compare", seed="7"))
+    at = open_panel(ok(new_app(tab="compare", seed="7")))
     boxes = {c.label: c for c in at.sidebar.checkbox}
     boxes[session.TAB_LABELS["explore"]].uncheck()
     boxes[session.TAB_LABELS["draw"]].uncheck()
@@ -122,7 +129,7 @@ def test_the_teacher_panel_writes_a_class_link_that_opens_as_chosen():
 
 
 def test_a_class_link_needs_a_tab():
-    at = ok(new_app())
+    at = open_panel(ok(new_app()))
     for tab_id in TABS:
         next(c for c in at.sidebar.checkbox if c.label == session.TAB_LABELS[tab_id]).uncheck()
     ok(at.run())

@@ -51,6 +51,7 @@ DRAW_HINT = "draw_hint"  # Draw: why the pad's drawing could not be read, or Non
 UPLOAD_NOTE = "upload_note"  # Draw: why the last upload could not be read, or None
 EPS = "eps"  # Draw: the seed of ε, the noise of the eight samples
 CLASS_SHOW = "class_show"  # a class link's choice: the tabs and controls shown (ui.link.SHOW_WORDS), or None: all
+TEACHER_OPEN = "teacher_open"  # the teacher panel: shown (its controls drawn only then)
 TEACHER_TAB = "teacher_tab"  # the teacher panel: where students land
 TEACHER_STEP = "teacher_step"  # the teacher panel: the lesson step they land on
 

@@ -36,8 +36,12 @@ def controls_of(tab_id):
 
 @st.fragment
 def teacher_panel():
-    """The panel itself (a fragment: ticking a box reruns only this)."""
-    with st.expander("For teachers: make a class link", icon=":material/co_present:"):
+    """The panel itself (a fragment: ticking a box reruns only this). Its controls are drawn only
+    once a teacher opens it: students' pages then never load their JavaScript (~220 kB of a first
+    visit, README: A lecture hall)."""
+    if not st.toggle("For teachers: make a class link", key=session.TEACHER_OPEN, help=PANEL_HELP):
+        return
+    with st.container(border=True):
         st.caption(PANEL_HELP)
         show = [word for word in controls_of(None)
                 if st.checkbox(CONTROL_WORDS[word], value=True, key=session.teacher_key(word))]
