@@ -24,6 +24,30 @@ from PIL import Image
 # deuteranopia and tritanopia (CIEDE2000 >= 10, tests/test_palette.py), also as drawn on the map.
 PALETTE = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6",
            "#a96b59", "#e76300", "#b9ac70", "#717581", "#92dadd")
+PRESENTER_FONT_SCALE = 1.35  # presenter mode: chart text grows with the page's (20 px type instead of 16)
+PLOTLY_FONT_PX = 12  # Plotly's default text size, where a figure sets none
+
+
+def enlarged(fig, scale):
+    """The figure with every text size it sets (and the default) times scale: for a projector."""
+    grow = lambda size: round((size or PLOTLY_FONT_PX) * scale)  # noqa: E731
+    fig.update_layout(font_size=grow(fig.layout.font.size))
+    if fig.layout.legend.font.size:
+        fig.update_layout(legend_font_size=grow(fig.layout.legend.font.size))
+    for note in fig.layout.annotations:
+        note.font.size = grow(note.font.size)
+    fig.for_each_xaxis(lambda axis: axis.update(tickfont_size=grow(axis.tickfont.size)))
+    fig.for_each_yaxis(lambda axis: axis.update(tickfont_size=grow(axis.tickfont.size)))
+    return fig
+
+
+def plotly_chart(fig, key, presenter, config=None):
+    """st.plotly_chart, its text enlarged in presenter mode (presenter: session.presenter())."""
+    import streamlit as st
+
+    st.plotly_chart(enlarged(fig, PRESENTER_FONT_SCALE) if presenter else fig, key=key, config=config)
+
+
 # How opaque the explorer's map draws its 10,000 dots on white: opaque enough that the palette's
 # pairs stay apart as drawn (tests/test_palette.py), translucent enough that dense clusters show.
 POINT_OPACITY = 0.8

@@ -15,7 +15,7 @@ from model.family import MAP_DIGITS
 from model.latent import prior_samples
 from model.networks import codes_of
 from ui import session
-from ui.charts import code_map_figure, family_figure
+from ui.charts import code_map_figure, family_figure, plotly_chart
 from ui.components.replay.replay import aligned, frame_count, large_data, replay, reported_frame, static_data
 from ui.images import show_tiles
 from ui.nouns import nouns
@@ -131,8 +131,8 @@ def beta_dial(lab, key):
     st.markdown(beta_caption(member, family))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(code_map_figure(member.codes, lab.labels[:MAP_DIGITS]), key=f"{key}-map",
-                        config={"displaylogo": False})
+        plotly_chart(code_map_figure(member.codes, lab.labels[:MAP_DIGITS]), f"{key}-map", session.presenter(),
+                     config={"displaylogo": False})
         st.caption(f"Where β = {member.beta:g}'s encoder puts {MAP_DIGITS:,} test digits, with the prior's 1σ and "
                    "2σ circles: random samples are drawn inside them.")
     with right:
@@ -142,8 +142,8 @@ def beta_dial(lab, key):
         verdict = lab.judge_images(samples)
         show_verdict(verdict, nouns(lab.dataset))
     show_reconstructions(member, lab)
-    st.plotly_chart(family_figure(family.betas, family_series(family), member.beta), key=f"{key}-family",
-                    config={"displaylogo": False})
+    plotly_chart(family_figure(family.betas, family_series(family), member.beta), f"{key}-family",
+                 session.presenter(), config={"displaylogo": False})
     st.caption(f"The whole family, β = {member.beta:g} marked. β sits on an evenly spaced axis (0, then 0.1 … 8: "
                f"close to a log scale). {numbers_source(family)}")
     return DialReading(member.beta, clear_count(verdict), SAMPLES,

@@ -78,6 +78,12 @@ function fetchAssets(data, redraw) {
   attempt();
 }
 
+// Canvas text at a size in CSS px for the page's normal 16 px type, grown with presenter mode's.
+function textFont(px) {
+  const scale = parseFloat(getComputedStyle(document.documentElement).fontSize) / 16 || 1;
+  return `${Math.round(px * scale)}px sans-serif`;
+}
+
 function destroy(state) {
   state.observer?.disconnect();
   if (state.onPointerUp) window.removeEventListener("pointerup", state.onPointerUp, true);
@@ -308,7 +314,7 @@ function layout(state) {
 
 function drawAxes(ctx, state) {
   const v = state.view, { axes } = state.data;
-  ctx.font = "12px sans-serif";
+  ctx.font = textFont(12);
   ctx.fillStyle = "#555";
   ctx.lineWidth = 1;
   for (const axis of ["x", "y"]) {
@@ -328,7 +334,7 @@ function drawAxes(ctx, state) {
     }
   }
   ctx.fillStyle = "#222";
-  ctx.font = "13px sans-serif";
+  ctx.font = textFont(13);
   ctx.textAlign = "center";
   ctx.fillText(axes[0], v.l + v.w / 2, v.t + v.h + 32);
   ctx.save();
@@ -392,7 +398,7 @@ function drawPrior(ctx, state) {
   });
   ctx.setLineDash([]);
   const outer = Math.max(...radii) * unit * Math.SQRT1_2;
-  ctx.font = "12px sans-serif";
+  ctx.font = textFont(12);
   const width = ctx.measureText(label).width;
   const x = Math.min(cx + outer + 4, v.l + v.w - width - 4), y = Math.max(cy - outer - 4, v.t + 14);
   ctx.fillStyle = "rgba(255, 255, 255, 0.85)";

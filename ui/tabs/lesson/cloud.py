@@ -5,6 +5,7 @@ import streamlit as st
 import torch
 
 from ui import session
+from ui.charts import plotly_chart
 from ui.images import show_digit, show_tiles
 from ui.nouns import nouns
 from ui.tabs.lesson import figures, words
@@ -63,7 +64,7 @@ def show(lab):
         st.markdown(samples_text(demo, w), help=words.REPARAMETERIZE)
     with right:
         fig = figures.cloud_bars(demo.mu, demo.sigma, demo.z.numpy(), lab.slider_order)
-        st.plotly_chart(fig, key=f"lesson-cloud-{lab.latent_dim}", config=figures.CONFIG)
+        plotly_chart(fig, f"lesson-cloud-{lab.latent_dim}", session.presenter(), config=figures.CONFIG)
         st.markdown(spread_text(demo, lab.latent_dim))
     session.set_lesson_seen("cloud", {"dim": lab.latent_dim, "agree": demo.agree, "k": CLOUD_SAMPLES,
                                       "digit": w.a(demo.centre_label), "source": name})

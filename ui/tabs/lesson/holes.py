@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from ui import session
+from ui.charts import plotly_chart
 from ui.images import show_tiles
 from ui.nouns import nouns
 from ui.tabs.lesson import figures, predict, words
@@ -49,7 +50,7 @@ def landing_chart(lab, demo):
                                   nouns(lab.dataset))
     else:
         fig = figures.distance_from_centre(np.linalg.norm(lab.spaces["ae"].codes, axis=1), demo.z.norm(dim=1).numpy())
-    st.plotly_chart(fig, key=f"lesson-landing-{lab.latent_dim}", config=figures.CONFIG)
+    plotly_chart(fig, f"lesson-landing-{lab.latent_dim}", session.presenter(), config=figures.CONFIG)
     if lab.latent_dim == 2:
         w = nouns(lab.dataset)
         st.caption(f"Dots: the AE's codes of the 10,000 test {w.items}, coloured by {w.item}. Red ×: the random codes. "
