@@ -98,10 +98,12 @@ def warm_up(lab):
 
 
 def warm_first_page():
-    """What a plain link's page needs (the default size's Lab, its VAE explorer data): called once
-    at server start, outside any session."""
+    """What a first page needs, for either latent size (a class's link often names dim=16): the
+    default data set's Labs and VAE explorer data, default size first. Called once at server start,
+    outside any session."""
     start = LinkState()
-    warm_one(start.dim, DEFAULT_DATASET, start.model, (static_data, asset_url))
+    for dim in sorted(LATENT_SIZES, key=lambda dim: dim != start.dim):
+        warm_one(dim, DEFAULT_DATASET, start.model, (static_data, asset_url))
 
 
 def warm_one(dim, dataset, model, steps):
