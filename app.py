@@ -38,13 +38,16 @@ STYLE = """
 <style>
 .lab-figure { margin: 0 0 0.5rem 0; text-align: center; }
 .lab-figure figcaption { font-size: 0.85rem; color: #555; margin-top: 0.2rem; }
+/* Pictures go out at 1 px per pixel and are enlarged by the browser to their box (Streamlit's own
+   style would keep them at their natural size: a 36-sample sheet at 173 px in a 488 px box). */
+.lab-figure img { object-fit: contain; }
 /* A phone: AE vs VAE keeps its two panels side by side (Streamlit stacks columns below 640 px),
    so a student compares them without scrolling between them. */
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 4rem; }  /* under the header's one button, no more */
   .st-key-compare-panels [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
   .st-key-compare-panels [data-testid="stColumn"] { min-width: 0; width: auto; flex: 1 1 0; }
-  .st-key-compare-panels h4 { font-size: 1rem; }
+  .st-key-compare-panels h2, .st-key-compare-panels h4 { font-size: 1rem; }
 }
 /* A short, wide screen (a projector): each AE vs VAE panel puts its verdict beside its samples, so both
    panels and both verdicts fit one screen. */
@@ -72,6 +75,8 @@ html { font-size: 20px; }
 .lab-figure figcaption { font-size: 0.9rem; }
 [data-testid="stMainBlockContainer"] { padding: 3rem 1.5rem 2rem 1.5rem; }
 .lab-figure img { max-height: calc(100vh - 24rem); object-fit: contain; }
+/* The app's own SVG charts (bars, codes views, Draw's maps) set their text in px: grow it with the type. */
+[data-testid="stMarkdownContainer"] svg text, .drawview svg text { font-size: 125%; }
 </style>
 """
 

@@ -124,6 +124,8 @@ def effects_of(msg):
     if el_kind == "alert" and el.format == el.ERROR:
         return [("error_alert", el.body[:120])]
     if el_kind == "bidi_component":
+        if not el.component_name.endswith("latent_lab_explorer"):  # the page's other elements (copy link, ...)
+            return []
         data = json.loads(el.bytes or el.json or "{}")  # the explorer sends its JSON as bytes
         return [("explorer", el.id, fragment, data)]
     if el_kind == "button":

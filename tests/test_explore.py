@@ -335,12 +335,13 @@ def test_script_runs_hold_the_warm_up_back_and_its_own_requests_do_not(lab2):
     assert resources._warming["last_run"] == seen
 
 
-def test_the_server_start_loads_the_default_data_sets_first_pages_default_size_first(monkeypatch):
+def test_the_server_start_loads_the_first_pages_and_the_other_data_sets_default_page(monkeypatch):
     from ui.tabs import explore
 
     done = []
     monkeypatch.setattr(explore, "warm_one", lambda dim, dataset, model, steps: done.append((dim, dataset, model,
                                                                                              steps)))
     explore.warm_first_page()
-    assert [(dim, dataset, model) for dim, dataset, model, _ in done] == [(2, "mnist", "vae"), (16, "mnist", "vae")]
+    assert [(dim, dataset, model) for dim, dataset, model, _ in done] == [(2, "mnist", "vae"), (16, "mnist", "vae"),
+                                                                          (2, "fashion-mnist", "vae")]
     assert all(steps == (explore.static_data, explore.asset_url) for *_, steps in done)

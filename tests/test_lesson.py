@@ -267,7 +267,7 @@ def test_every_number_in_a_steps_text_comes_from_what_it_shows(labs):
     for kind in ("vae", "ae"):
         assert images(at, f"lesson {kind} walk") == [payload(walk.images[kind], 12, 2)]
     shares = demos.nudge_comparison(labs[16])
-    assert f"({shares['ae']:.0%} keep their digit; the VAE's: {shares['vae']:.0%})" in text
+    assert f"{shares['ae']:.0%} of the AE's keep their digit (the VAE's: {shares['vae']:.0%})" in text
 
     at = go_to(at, 6)
     text = markdown_text(at)

@@ -68,7 +68,7 @@ def explore_downloads(lab, model, z):
                              f"{data['manifold_title']}. {data['manifold_caption']}")
     chart = functools.partial(map_png, lab, model, z, data["map_height"])
     for place, (label, build, file_name) in zip(st.columns(3), (
-            ("Download the digit (PNG)", functools.partial(digit_png, lab, model, z), f"{name}-digit.png"),
+            (f"Download the {lab.info.item} (PNG)", functools.partial(digit_png, lab, model, z), f"{name}-digit.png"),
             ("Download the map (PNG)", chart, f"{name}-map.png"),
             ("Download the grid (PNG)", grid, f"{name}-grid.png"))):
         with place:

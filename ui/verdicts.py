@@ -69,8 +69,9 @@ def counts_markdown(t, w=MNIST):
 
 
 def digits_markdown(t, w=MNIST):
-    return (f"Which {w.items} the judge reads (dark: clear, light: unsure): **{t.variety}** different {w.items} "
-            "appear clearly")
+    appear = "appears" if t.variety == 1 else "appear"
+    return (f"Which {w.items} the judge reads (dark: clear, light: unsure): **{t.variety}** different "
+            f"{w.item if t.variety == 1 else w.items} {appear} clearly")
 
 
 def distance_markdown(t, w=MNIST):

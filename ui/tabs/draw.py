@@ -149,7 +149,7 @@ def what_the_models_see(lab, trace):
 
 def flat_view(lab):
     """At 16-D a map shows a flat view of the codes: its two numbers are not the code's own (the table's)."""
-    return "" if lab.latent_dim == 2 else " (its position on this flat view)"
+    return "" if lab.latent_dim == 2 else ", on this flat view,"
 
 
 def ae_map(lab, trace):
@@ -160,7 +160,7 @@ def ae_map(lab, trace):
     off = "" if frame.holds([code])[0] else " (outside the window: shown at its edge)"
     return {"codes": codes, "svg": maps.svg(frame, axis_titles(lab), [maps.cross(frame, code)], "ae"),
             "alt": f"The auto-encoder's map with its code at {point_text(code)}",
-            "caption": f"Auto-encoder: one point, its code{flat_view(lab)} {point_text(code)}{off}, on its own map of the test "
+            "caption": f"Auto-encoder: one point, its code at{flat_view(lab)} {point_text(code)}{off}, on its own map of the test "
                        f"{lab.info.item}s' codes (true scale)."}
 
 
@@ -177,7 +177,7 @@ def vae_maps(lab, trace):
     close_up = maps.svg(close, titles, [maps.cloud(close, mu, cov), maps.cross(close, mu), samples], "close-up")
     return [
         {"codes": codes, "svg": whole, "alt": f"The VAE's map with the cloud at {point_text(mu)}",
-         "caption": f"VAE: a cloud N(μ, σ²) around μ{flat_view(lab)} = {point_text(mu)}, with its 1σ and 2σ ellipses; "
+         "caption": f"VAE: a cloud N(μ, σ²) around μ at{flat_view(lab)} {point_text(mu)}, with its 1σ and 2σ ellipses; "
                     "the square is the close-up."},
         {"dots": maps.codes_in(close, space.points, lab.labels), "svg": close_up,
          "alt": "Close-up of the VAE's cloud and its samples",

@@ -98,12 +98,15 @@ def warm_up(lab):
 
 
 def warm_first_page():
-    """What a first page needs, for either latent size (a class's link often names dim=16): the
-    default data set's Labs and VAE explorer data, default size first. Called once at server start,
-    outside any session."""
+    """What a first page needs, for either latent size (a class's link often names dim=16), and the
+    other data sets' page at the default size (a class's first switch): their Labs and VAE explorer
+    data, the default first. Called once at server start, outside any session."""
     start = LinkState()
     for dim in sorted(LATENT_SIZES, key=lambda dim: dim != start.dim):
         warm_one(dim, DEFAULT_DATASET, start.model, (static_data, asset_url))
+    for dataset in DATASETS:
+        if dataset != DEFAULT_DATASET:
+            warm_one(start.dim, dataset, start.model, (static_data, asset_url))
 
 
 def warm_one(dim, dataset, model, steps):

@@ -132,7 +132,7 @@ def beta_dial(lab, key):
     left, right = st.columns([3, 2], gap="large")
     with left:
         plotly_chart(code_map_figure(member.codes, lab.labels[:MAP_DIGITS]), f"{key}-map", session.presenter(),
-                     config={"displaylogo": False})
+                     config={"displayModeBar": False})
         st.caption(f"Where β = {member.beta:g}'s encoder puts {MAP_DIGITS:,} test digits, with the prior's 1σ and "
                    "2σ circles: random samples are drawn inside them.")
     with right:
@@ -143,7 +143,7 @@ def beta_dial(lab, key):
         show_verdict(verdict, nouns(lab.dataset))
     show_reconstructions(member, lab)
     plotly_chart(family_figure(family.betas, family_series(family), member.beta), f"{key}-family",
-                 session.presenter(), config={"displaylogo": False})
+                 session.presenter(), config={"displayModeBar": False})
     st.caption(f"The whole family, β = {member.beta:g} marked. β sits on an evenly spaced axis (0, then 0.1 … 8: "
                f"close to a log scale). {numbers_source(family)}")
     return DialReading(member.beta, clear_count(verdict), SAMPLES,

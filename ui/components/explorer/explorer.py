@@ -77,7 +77,7 @@ def axis_titles(lab, model):
     projection = lab.spaces[model].projection
     if lab.latent_dim == 2:
         return list(projection.axis_titles)
-    return [f"main direction {i + 1} of the {MODEL_NAMES[model]}'s codes ({share:.0%} of their spread)"
+    return [f"main direction {i + 1} · {share:.0%} of the {MODEL_NAMES[model]} codes' spread"
             for i, share in enumerate(projection.explained)]
 
 

@@ -32,7 +32,9 @@ STEPS = (
          "16 numbers are enough for a sharp copy; 2 numbers give a blurrier one."),
     Step("Random codes in the AE's space", holes.show, 16,
          "in 2-D the random codes land in one patch among the AE's own codes, so its samples look fine; the "
-         "holes show in 16-D."),
+         "holes show in 16-D.",
+         why_fashion="the holes are starkest in 16-D; on clothes the AE's random codes miss its own codes in "
+                     "2-D too (see AE vs VAE at 2-D)."),
     Step("The VAE's encoder gives a cloud", cloud.show, 16,
          "in 2-D {an_item}'s cloud is so narrow that all its samples decode to the same image."),
     Step("What the KL term does", kl.show, 2, "the models with other values of β were trained in 2-D.", fixed=True),

@@ -36,8 +36,11 @@ def neighbour_text(demo):
             "where the real codes live.")
 
 
+HOLE_NEIGHBOURS = 1.0  # of 10: fewer real codes than this among a random code's nearest neighbours is a hole
+
+
 def where_text(demo, w=nouns("mnist")):
-    if demo.codes_within < 0.01:
+    if demo.codes_within < 0.01 or demo.neighbours < HOLE_NEIGHBOURS:
         return ("So the random codes fell into a **hole**: a region where the AE never put a code, and where its "
                 "decoder was never trained.")
     return ("So the random codes fell into **one small patch** of the AE's space, among real codes: the samples look "

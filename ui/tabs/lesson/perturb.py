@@ -21,9 +21,11 @@ def _nudge_shares(latent_dim, dataset, folder):
 
 
 def nudge_text(demo, shares, w=nouns("mnist")):
-    return (f"**{demo.same} of {NUDGES}** are still {w.a(demo.centre_label)}. The AE's codes survive nudges too "
-            f"({shares['ae']:.0%} keep their {w.item}; the VAE's: {shares['vae']:.0%}): nudging is not where the two "
-            "differ.")
+    more = "even more often than the VAE's" if shares["ae"] > shares["vae"] else "as well"
+    return (f"**{demo.same} of {NUDGES}** are still {w.a(demo.centre_label)}. The AE's real codes survive a nudge "
+            f"{more}: moved by twice the typical distance between a model's neighbouring codes, "
+            f"{shares['ae']:.0%} of the AE's keep their {w.item} (the VAE's: {shares['vae']:.0%}). Nudging a real "
+            "code is not where the two differ; where random points land is.")
 
 
 NUDGE_YARDSTICK = ("500 real codes of each model, each moved in a random direction by twice the typical distance "

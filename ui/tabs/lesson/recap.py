@@ -50,7 +50,7 @@ def real_clear_share(lab):
     return _real_clear_share(*lab_key(lab))
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=4, show_spinner="Judging the real test images…")
 def _real_clear_share(latent_dim, dataset, folder):
     verdict = get_lab(latent_dim, folder, dataset).judge_images(get_lab(latent_dim, folder, dataset).images)
     return verdict.calls.count("clear") / verdict.n
