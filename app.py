@@ -105,11 +105,11 @@ def sidebar():
 
 
 def main():
-    st.set_page_config(page_title="Latent Lab · AE vs VAE", page_icon=":material/science:", layout="wide")
     session.init_from_link()
-    # Called again on every run (Streamlit 1.67 allows it): presenter mode collapses the sidebar, which
-    # keeps its own open button; "auto" opens it again on a wide screen.
-    st.set_page_config(initial_sidebar_state="collapsed" if session.presenter() else "auto")
+    # On every run (Streamlit 1.67 allows it): presenter mode collapses the sidebar, which keeps its own
+    # open button; "auto" opens it again on a wide screen.
+    st.set_page_config(page_title="Latent Lab · AE vs VAE", page_icon=":material/science:", layout="wide",
+                       initial_sidebar_state="collapsed" if session.presenter() else "auto")
     rerun_on_reconnect()
     st.markdown(STYLE + (PRESENTER_STYLE if session.presenter() else ""), unsafe_allow_html=True)
     sidebar()

@@ -18,6 +18,7 @@ import torch
 from threadpoolctl import threadpool_limits
 
 from model import CheckpointError, checkpoint_dir
+from model.data import DEFAULT_DATASET
 from model.family import load_family
 from model.lab import load_lab
 from model.latent import manifold_grid
@@ -25,7 +26,6 @@ from model.replay import load_replay
 from ui.link import DATASETS, LATENT_SIZES
 from ui.images import png, tile
 
-DEFAULT_DATASET = "mnist"
 FAMILY_DIM = 2  # the β family and the training replay are 2-D models
 
 

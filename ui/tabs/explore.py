@@ -26,6 +26,8 @@ from ui.resources import DEFAULT_DATASET, lab_or_error, warm_in_background
 
 MODEL_HELP = ("Whose latent space to walk. The VAE is trained so that its codes fill N(0, I), the bell curve "
               "random draws come from; the AE's codes sit wherever training put them.")
+
+
 def layer_help(w):
     return (f"Shade the map by what the judge says about the decoder's image at each point: a clear {w.item}, "
             f"unsure, or no {w.item} at all.")
